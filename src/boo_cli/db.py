@@ -1,0 +1,284 @@
+"""Engines, sessions and the schema version check: every backend difference boo has lives here.
+
+- SQLite: WAL, foreign keys on, a busy timeout, and real transactions (BEGIN is ours to send, so DDL
+  and `BEGIN IMMEDIATE` claims behave as written).
+- PostgreSQL: the acting user is handed to row-level security with a transaction-local setting.
+- Every session checks the database's schema revision against the newest one this package ships,
+  reading the revision files' names rather than importing Alembic, and migrates only when it must.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from boo_cli.config import database_url, ensure_private_dir, redact
+from boo_cli.errors import BooError, DatabaseError
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
+
+Notify = Callable[[str], None]
+
+
+# --- migrations on disk -----------------------------------------------------------------------
+
+
+def migrations_dir() -> Path:
+    """The Alembic folder: inside the installed package, or at the top of a source checkout."""
+    packaged = Path(__file__).resolve().parent / "migrations"
+    if (packaged / "env.py").is_file():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "migrations"
+    if (checkout / "env.py").is_file():
+        return checkout
+    raise DatabaseError("boo's migration files are missing from this installation; reinstall boo")
+
+
+@cache
+def known_revisions() -> tuple[str, ...]:
+    """Revision ids this package ships, oldest first (ids are the files' 4-digit prefixes)."""
+    names = (p.name for p in (migrations_dir() / "versions").iterdir())
+    return tuple(sorted(m.group(1) for m in map(_REVISION_FILE.match, names) if m))
+
+
+def head_revision() -> str:
+    return known_revisions()[-1]
+
+
+# --- engines ----------------------------------------------------------------------------------
+
+_engines: dict[tuple[str, bool], Engine] = {}
+
+
+def backend_name(engine_or_url: Engine | str) -> str:
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else sa.make_url(engine_or_url)
+    return url.get_backend_name()
+
+
+def get_engine(url: str | None = None, *, migrating: bool = False) -> Engine:
+    """One engine per URL for the life of the process. `migrating` turns SQLite's foreign keys off,
+    as Alembic's batch mode needs (it copies and drops tables)."""
+    url = url or database_url()
+    key = (url, migrating)
+    if key not in _engines:
+        _engines[key] = _create_engine(url, migrating=migrating)
+    return _engines[key]
+
+
+def dispose_engines() -> None:
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
+
+
+def _create_engine(url: str, *, migrating: bool) -> Engine:
+    parsed = sa.make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        _prepare_sqlite_file(parsed.database)
+        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _install_sqlite_hooks(engine, foreign_keys=not migrating)
+        return engine
+    if backend == "postgresql":
+        try:
+            import psycopg  # noqa: F401
+        except ModuleNotFoundError as exc:
+            raise DatabaseError(
+                "PostgreSQL support needs the psycopg driver", hint="Install it: pip install 'psycopg[binary]'"
+            ) from exc
+        return sa.create_engine(
+            url,
+            pool_pre_ping=False,
+            connect_args={"connect_timeout": int(os.environ.get("BOO_CONNECT_TIMEOUT", "10"))},
+        )
+    raise DatabaseError(f"unsupported database backend {backend!r} in {redact(url)}")
+
+
+def _prepare_sqlite_file(database: str | None) -> None:
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.parent.exists():
+        from boo_cli.config import paths
+
+        if path.parent == paths().data_dir:
+            ensure_private_dir(path.parent)
+        else:
+            raise DatabaseError(f"cannot create the database {path}: folder {path.parent} does not exist")
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file")
+    if not path.exists():
+        # Owner-only from the first byte: the file holds business and personal data.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # Leave transaction control to SQLAlchemy's "begin" event below.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def database_errors(url: str) -> Iterator[None]:
+    """Turn driver errors into one readable line that names the database (password redacted)."""
+    try:
+        yield
+    except BooError:
+        raise
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseError(describe_failure(exc, url)) from exc
+
+
+def describe_failure(exc: Exception, url: str) -> str:
+    where = redact(url)
+    orig = getattr(exc, "orig", None) or exc
+    text = " ".join(str(orig).split()) or type(orig).__name__
+    lowered = text.lower()
+    if "file is not a database" in lowered or "file is encrypted" in lowered:
+        return f"{where} is not a SQLite database (the file exists but holds something else)"
+    if "unable to open database file" in lowered:
+        return f"cannot open {where}: check the path and its permissions"
+    if "password authentication failed" in lowered:
+        return f"cannot connect to {where}: the server refused the user name or password"
+    if isinstance(exc, sa.exc.OperationalError) and backend_name(url) == "postgresql":
+        return f"cannot connect to {where}: {_first_sentence(text)}"
+    return f"database error on {where}: {_first_sentence(text)}"
+
+
+def _first_sentence(text: str) -> str:
+    text = re.sub(r"\(Background on this error at: [^)]*\)", "", text).strip()
+    return text[:300]
+
+
+# --- schema version ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    current: str | None
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+    @property
+    def ahead(self) -> bool:
+        """The database was migrated by a newer boo than this one."""
+        return self.current is not None and self.current not in known_revisions()
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    with database_errors(str(engine.url)), engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            current = None
+        else:
+            current = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    return SchemaState(current=current, head=head_revision())
+
+
+def refuse_newer(state: SchemaState, engine: Engine) -> None:
+    if state.ahead:
+        raise DatabaseError(
+            f"the database {redact(str(engine.url))} is at schema revision {state.current}, newer than "
+            f"this boo knows (head {state.head})",
+            hint="Upgrade boo (pip install -U boo-cli) before using this database.",
+        )
+
+
+def ensure_schema(engine: Engine, notify: Notify | None = None) -> SchemaState:
+    """Bring a new or older database up to date; refuse one newer than this code."""
+    state = schema_state(engine)
+    refuse_newer(state, engine)
+    if state.up_to_date:
+        return state
+    from boo_cli.services.database import upgrade
+
+    if notify:
+        before = state.current or "empty"
+        notify(f"Upgrading the database {redact(str(engine.url))} from {before} to {state.head}.")
+    upgrade(str(engine.url), state.head)
+    return schema_state(engine)
+
+
+# --- sessions ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def session_scope(
+    url: str | None = None, *, notify: Notify | None = None, migrate: bool = True
+) -> Iterator[Session]:
+    """One unit of work: commits when the block ends, rolls back when it raises."""
+    url = url or database_url()
+    with database_errors(url):
+        engine = get_engine(url)
+        if migrate:
+            ensure_schema(engine, notify)
+        with Session(engine, expire_on_commit=False) as session:
+            _install_session_hooks(session)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+
+def set_actor(session: Session, user_id: uuid.UUID | None) -> None:
+    """Name the user acting in this session: PostgreSQL's row-level security then shows only their
+    rows, and the audit trail records them as the author of every change."""
+    session.info["actor_id"] = user_id
+    if session.in_transaction():
+        _apply_actor(session.connection(), user_id)
+
+
+def actor_of(session: Session) -> uuid.UUID | None:
+    return session.info.get("actor_id")
+
+
+def _apply_actor(connection: sa.Connection, user_id: uuid.UUID | None) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            sa.text("SELECT set_config('boo.user_id', :uid, true)"),
+            {"uid": str(user_id) if user_id else ""},
+        )
+
+
+def _install_session_hooks(session: Session) -> None:
+    from boo_cli.services.audit_trail import record_changes
+
+    @event.listens_for(session, "after_begin")
+    def _after_begin(sess, _transaction, connection):
+        if sess.info.get("actor_id"):
+            _apply_actor(connection, sess.info["actor_id"])
+
+    event.listen(session, "before_flush", record_changes)

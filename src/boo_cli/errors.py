@@ -1,0 +1,60 @@
+"""Domain errors: each carries a message a user can read and the exit code the CLI gives it.
+
+Exit codes follow the house rules: 1 for operational errors (not found, conflict, not allowed,
+database unreachable), 2 for usage and validation errors.
+"""
+
+from __future__ import annotations
+
+
+class BooError(Exception):
+    """Base class of every error boo reports to a user as one line."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if not self.hint:
+            return self.message
+        joint = " " if self.message.endswith((".", ":", "?", "!")) else ". "
+        return f"{self.message}{joint}{self.hint}"
+
+
+class Invalid(BooError):
+    """The user gave a value that cannot be accepted (exit 2)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, field: str | None = None, hint: str | None = None) -> None:
+        super().__init__(f"{field}: {message}" if field else message, hint=hint)
+        self.field = field
+
+
+class NotFound(BooError):
+    """The named record does not exist for this user."""
+
+
+class Ambiguous(BooError):
+    """A prefix or name matches more than one record."""
+
+
+class Conflict(BooError):
+    """The change would break a uniqueness or state rule."""
+
+
+class NotAllowed(BooError):
+    """The acting user may not do this."""
+
+
+class DatabaseError(BooError):
+    """The database cannot be reached, opened or used as it is."""
+
+
+class ConfigError(BooError):
+    """A setting or the config file is wrong (exit 2)."""
+
+    exit_code = 2

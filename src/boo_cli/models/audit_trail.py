@@ -1,0 +1,34 @@
+"""audit_trail: who changed which row of which table, and when (spec: Security, point 3).
+
+Added table. It records column names, never values, so it holds no personal data or secrets.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from boo_cli.models.columns import created_at_field, enum_field, id_field, json_field, text_field
+from boo_cli.models.enums import ChangeAction
+
+
+class AuditTrailEntry(SQLModel, table=True):
+    __tablename__ = "audit_trail"
+    __table_args__ = (
+        sa.Index("ix_audit_trail_user_changed", "user_id", "changed_at"),
+        sa.Index("ix_audit_trail_row", "table_name", "row_id"),
+    )
+
+    id: uuid.UUID = id_field()
+    user_id: uuid.UUID | None = Field(
+        default=None, sa_type=sa.Uuid, foreign_key="users.id", ondelete="SET NULL", nullable=True
+    )
+    table_name: str = text_field(63, nullable=False)
+    row_id: uuid.UUID = Field(sa_type=sa.Uuid, nullable=False)
+    action: ChangeAction = enum_field(ChangeAction)
+    changed_columns: list[Any] | None = json_field()
+    changed_at: datetime | None = created_at_field()

@@ -1,0 +1,57 @@
+"""automation_tasks and task_executions (spec §8-9)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+from boo_cli.models.columns import (
+    created_at_field,
+    enum_field,
+    flag_field,
+    id_field,
+    instant_field,
+    json_field,
+    owner_field,
+    text_field,
+    updated_at_field,
+)
+from boo_cli.models.enums import ExecutionStatus
+
+
+class AutomationTask(SQLModel, table=True):
+    __tablename__ = "automation_tasks"
+    __table_args__ = (
+        sa.Index("idx_automation_tasks_profile_active", "business_profile_id", "is_active"),
+    )
+
+    id: uuid.UUID = id_field()
+    business_profile_id: uuid.UUID = owner_field("business_profiles.id")
+    task_name: str = text_field(255, nullable=False)
+    task_type: str | None = text_field(100)
+    description: str | None = text_field()
+    trigger_config: dict[str, Any] | None = json_field()
+    action_config: dict[str, Any] | None = json_field()
+    is_active: bool | None = flag_field(True)
+    last_run_at: datetime | None = instant_field()
+    next_run_at: datetime | None = instant_field()
+    created_at: datetime | None = created_at_field()
+    updated_at: datetime | None = updated_at_field()
+
+
+class TaskExecution(SQLModel, table=True):
+    __tablename__ = "task_executions"
+    __table_args__ = (sa.Index("idx_task_executions_task_status", "automation_task_id", "status"),)
+
+    id: uuid.UUID = id_field()
+    automation_task_id: uuid.UUID = owner_field("automation_tasks.id")
+    started_at: datetime = instant_field(nullable=False)
+    completed_at: datetime | None = instant_field()
+    status: ExecutionStatus | None = enum_field(ExecutionStatus)
+    error_message: str | None = text_field()
+    execution_log: dict[str, Any] | None = json_field()
+    created_at: datetime | None = created_at_field()
