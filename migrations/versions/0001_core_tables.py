@@ -137,9 +137,7 @@ def upgrade() -> None:
         *(sa.CheckConstraint(f"{name} >= 0 AND {name} <= 10", name=f"{name}_range") for name in SCORES),
         sa.PrimaryKeyConstraint("id", name="pk_business_audits"),
     )
-    op.create_index(
-        "idx_business_audits_profile", "business_audits", ["business_profile_id", "audit_date"]
-    )
+    op.create_index("idx_business_audits_profile", "business_audits", ["business_profile_id", "audit_date"])
 
     op.create_table(
         "growth_strategies",
@@ -206,9 +204,7 @@ def upgrade() -> None:
         _stamp("created_at"),
         sa.PrimaryKeyConstraint("id", name="pk_task_executions"),
     )
-    op.create_index(
-        "idx_task_executions_task_status", "task_executions", ["automation_task_id", "status"]
-    )
+    op.create_index("idx_task_executions_task_status", "task_executions", ["automation_task_id", "status"])
 
     op.create_table(
         "resource_downloads",

@@ -38,7 +38,13 @@ OWNERSHIP = {
         f"automation_task_id IN (SELECT id FROM automation_tasks WHERE business_profile_id IN ({MINE}))"
     ),
 }
-WITH_UPDATED_AT = ("users", "business_profiles", "consultation_notes", "growth_strategies", "automation_tasks")
+WITH_UPDATED_AT = (
+    "users",
+    "business_profiles",
+    "consultation_notes",
+    "growth_strategies",
+    "automation_tasks",
+)
 
 
 def upgrade() -> None:

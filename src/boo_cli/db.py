@@ -96,7 +96,8 @@ def _create_engine(url: str, *, migrating: bool) -> Engine:
             import psycopg  # noqa: F401
         except ModuleNotFoundError as exc:
             raise DatabaseError(
-                "PostgreSQL support needs the psycopg driver", hint="Install it: pip install 'psycopg[binary]'"
+                "PostgreSQL support needs the psycopg driver",
+                hint="Install it: pip install 'psycopg[binary]'",
             ) from exc
         return sa.create_engine(
             url,

@@ -20,7 +20,11 @@ class BooGroup(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         try:
             code = super().main(
-                args=argv, prog_name=prog_name or "boo", complete_var=complete_var, standalone_mode=False, **extra
+                args=argv,
+                prog_name=prog_name or "boo",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
             )
         except typer.Abort:
             _fail("aborted", 130 if sys.stdin.isatty() else 1)
@@ -74,14 +78,22 @@ def root(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", metavar="URL", help="Database URL or SQLite file (default: BOO_DATABASE_URL, "
-                     "then database_url in the config file, then boo.db in your data folder)."),
+        typer.Option(
+            "--db",
+            metavar="URL",
+            help="Database URL or SQLite file (default: BOO_DATABASE_URL, "
+            "then database_url in the config file, then boo.db in your data folder).",
+        ),
     ] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")
+    ] = False,
     profile: Annotated[
         str | None, typer.Option("--profile", metavar="NAME|ID", help="Which business to work on.")
     ] = None,
-    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; fail if a value is missing.")] = False,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt; fail if a value is missing.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Say nothing on stderr but errors.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
     version: Annotated[
@@ -89,14 +101,16 @@ def root(
         typer.Option("--version", callback=_show_version, is_eager=True, help="Show boo's version and exit."),
     ] = None,
 ) -> None:
-    ctx.obj = start_context(AppContext(
-        db=db,
-        json=json_output,
-        profile=profile,
-        no_input=no_input or env_flag("BOO_NO_INPUT"),
-        quiet=quiet,
-        debug=debug or env_flag("BOO_DEBUG"),
-    ))
+    ctx.obj = start_context(
+        AppContext(
+            db=db,
+            json=json_output,
+            profile=profile,
+            no_input=no_input or env_flag("BOO_NO_INPUT"),
+            quiet=quiet,
+            debug=debug or env_flag("BOO_DEBUG"),
+        )
+    )
 
 
 def _register_groups() -> None:

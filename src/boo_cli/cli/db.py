@@ -16,11 +16,20 @@ app = typer.Typer(help="Create, upgrade and inspect the database schema.", no_ar
 def _state_record(url: str, state) -> None:
     from boo_cli.config import redact
 
-    data = {"database": redact(url), "current": state.current, "head": state.head, "up_to_date": state.up_to_date}
+    data = {
+        "database": redact(url),
+        "current": state.current,
+        "head": state.head,
+        "up_to_date": state.up_to_date,
+    }
     label = state.current or "empty (no schema)"
     emit_record(
-        [("database", data["database"]), ("revision", label), ("head", state.head),
-         ("up to date", state.up_to_date)],
+        [
+            ("database", data["database"]),
+            ("revision", label),
+            ("head", state.head),
+            ("up to date", state.up_to_date),
+        ],
         json_data=data,
     )
 
@@ -104,15 +113,21 @@ def check(_json: JsonOption = False) -> None:
     result = database.check(url)
     if ctx.json:
         _state_record_json = {
-            "database": redact(url), "current": result.state.current, "head": result.state.head,
-            "up_to_date": result.state.up_to_date, "differences": result.differences, "ok": result.ok,
+            "database": redact(url),
+            "current": result.state.current,
+            "head": result.state.head,
+            "up_to_date": result.state.up_to_date,
+            "differences": result.differences,
+            "ok": result.ok,
         }
         from boo_cli.cli.output import print_json
 
         print_json(_state_record_json)
     elif not result.state.up_to_date:
-        ctx.say(f"Behind: the database is at {result.state.current or 'base'}, head is {result.state.head}. "
-                "Run 'boo db upgrade'.")
+        ctx.say(
+            f"Behind: the database is at {result.state.current or 'base'}, head is {result.state.head}. "
+            "Run 'boo db upgrade'."
+        )
     elif result.differences:
         ctx.say("The database schema differs from the models:")
         for line in result.differences:

@@ -115,9 +115,7 @@ def emit_table(
     out_console().print(table)
 
 
-def emit_record(
-    fields: Iterable[tuple[str, Any]], *, json_data: Any, title: str | None = None
-) -> None:
+def emit_record(fields: Iterable[tuple[str, Any]], *, json_data: Any, title: str | None = None) -> None:
     """One record: a two-column panel of label and value, or with --json a JSON object."""
     if app_context().json:
         print_json(json_data)

@@ -25,9 +25,7 @@ from boo_cli.models.enums import ExecutionStatus
 
 class AutomationTask(SQLModel, table=True):
     __tablename__ = "automation_tasks"
-    __table_args__ = (
-        sa.Index("idx_automation_tasks_profile_active", "business_profile_id", "is_active"),
-    )
+    __table_args__ = (sa.Index("idx_automation_tasks_profile_active", "business_profile_id", "is_active"),)
 
     id: uuid.UUID = id_field()
     business_profile_id: uuid.UUID = owner_field("business_profiles.id")

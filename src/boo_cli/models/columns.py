@@ -47,7 +47,11 @@ def instant_field(*, nullable: bool = True) -> Any:
 
 
 def text_field(
-    length: int | None = None, *, nullable: bool = True, default: Any = None, server_default: str | None = None
+    length: int | None = None,
+    *,
+    nullable: bool = True,
+    default: Any = None,
+    server_default: str | None = None,
 ) -> Any:
     kwargs = {"server_default": server_default} if server_default is not None else {}
     return Field(

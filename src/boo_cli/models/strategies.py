@@ -24,9 +24,7 @@ from boo_cli.models.types import Interval, Span
 
 class GrowthStrategy(SQLModel, table=True):
     __tablename__ = "growth_strategies"
-    __table_args__ = (
-        sa.Index("idx_growth_strategies_profile_status", "business_profile_id", "status"),
-    )
+    __table_args__ = (sa.Index("idx_growth_strategies_profile_status", "business_profile_id", "status"),)
 
     id: uuid.UUID = id_field()
     business_profile_id: uuid.UUID = owner_field("business_profiles.id")

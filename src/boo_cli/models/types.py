@@ -112,12 +112,12 @@ class Decimal2(sa.TypeDecorator):
         return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def Money() -> Decimal2:  # noqa: N802 - reads like a type in column declarations
+def Money() -> Decimal2:
     """DECIMAL(12,2), the spec's revenue columns."""
     return Decimal2(12)
 
 
-def Score() -> Decimal2:  # noqa: N802
+def Score() -> Decimal2:
     """DECIMAL(4,2): the spec's DECIMAL(3,2) cannot hold 10.00 (docs/schema.md)."""
     return Decimal2(4)
 
@@ -210,7 +210,9 @@ class Interval(sa.TypeDecorator):
         return sa.cast(bindvalue, self)
 
     def column_expression(self, column):
-        return _interval_as_text(column)
+        expression = _interval_as_text(column)
+        expression.type = self  # so results still pass through process_result_value
+        return expression
 
     def process_bind_param(self, value, dialect):
         if value is None:

@@ -41,7 +41,11 @@ def _entries(objects: Iterable[object], action: ChangeAction, author: uuid.UUID 
             if not columns:
                 continue
         yield AuditTrailEntry(
-            user_id=author, table_name=obj.__tablename__, row_id=obj.id, action=action, changed_columns=columns
+            user_id=author,
+            table_name=obj.__tablename__,
+            row_id=obj.id,
+            action=action,
+            changed_columns=columns,
         )
 
 

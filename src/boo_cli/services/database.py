@@ -113,8 +113,7 @@ def history(url: str | None) -> list[Revision]:
     scripts = ScriptDirectory.from_config(cfg)
     at = schema_state(get_engine(url)).current if url else None
     return [
-        Revision(s.revision, s.down_revision, s.doc or "", s.revision == at)
-        for s in scripts.walk_revisions()
+        Revision(s.revision, s.down_revision, s.doc or "", s.revision == at) for s in scripts.walk_revisions()
     ]
 
 

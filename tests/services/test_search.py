@@ -1,0 +1,129 @@
+"""Full-text search finds the right rows, best first, through each backend's index."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from boo_cli.errors import Invalid
+from boo_cli.models import BusinessProfile, GrowthStrategy, User
+from boo_cli.services.search import search_profiles, search_strategies
+
+
+def make_user(session, email: str) -> User:
+    user = User(email=email, password_hash="h", first_name="F", last_name="L")
+    session.add(user)
+    session.flush()
+    return user
+
+
+@pytest.fixture
+def owners(session):
+    ada, bob = make_user(session, "ada@example.com"), make_user(session, "bob@example.com")
+    for name, industry in [
+        ("Ada Bakery", "food and drink"),
+        ("Ada Web Studio", "web design"),
+        ("Ada Design Consulting", "design consulting"),
+    ]:
+        session.add(BusinessProfile(user_id=ada.id, business_name=name, industry=industry))
+    session.add(BusinessProfile(user_id=bob.id, business_name="Bob Design", industry="design"))
+    session.flush()
+    return ada, bob
+
+
+def names(rows) -> list[str]:
+    return [getattr(r, "business_name", None) or r.strategy_name for r in rows]
+
+
+def test_profile_search_matches_name_and_industry_within_the_user(session, owners):
+    ada, bob = owners
+    assert set(names(search_profiles(session, ada.id, "design"))) == {
+        "Ada Web Studio",
+        "Ada Design Consulting",
+    }
+    assert names(search_profiles(session, bob.id, "design")) == ["Bob Design"]
+    assert names(search_profiles(session, ada.id, "bakery")) == ["Ada Bakery"]
+
+
+def test_all_words_must_match_and_the_best_match_comes_first(session, owners):
+    ada, _ = owners
+    assert names(search_profiles(session, ada.id, "design consulting")) == ["Ada Design Consulting"]
+    ranked = names(search_profiles(session, ada.id, "design"))
+    assert ranked[0] == "Ada Design Consulting"  # the word is in both name and industry
+
+
+def test_words_are_stemmed_alike_on_both_backends(session, owners):
+    ada, _ = owners
+    assert names(search_profiles(session, ada.id, "designs")) != []
+    assert names(search_profiles(session, ada.id, "bakeries")) == ["Ada Bakery"]
+
+
+def test_search_text_is_never_query_syntax(session, owners):
+    ada, _ = owners
+    for text in ['"design', "design OR bakery", "NEAR(design)", "design*", "'; DROP TABLE users; --", "a:b"]:
+        search_profiles(session, ada.id, text)  # no syntax error, whatever the backend
+    assert names(search_profiles(session, ada.id, "design OR bakery")) == []
+
+
+def test_a_query_without_words_is_refused(session, owners):
+    ada, _ = owners
+    with pytest.raises(Invalid):
+        search_profiles(session, ada.id, "  ?! ")
+
+
+def test_edits_and_deletes_are_seen_by_the_index(session, owners):
+    ada, _ = owners
+    bakery = search_profiles(session, ada.id, "bakery")[0]
+    bakery.business_name = "Ada Patisserie"
+    session.flush()
+    assert search_profiles(session, ada.id, "bakery") == []
+    assert names(search_profiles(session, ada.id, "patisserie")) == ["Ada Patisserie"]
+    session.delete(bakery)
+    session.flush()
+    assert search_profiles(session, ada.id, "patisserie") == []
+
+
+def test_strategy_search_stays_within_the_users_businesses(session, owners):
+    ada, bob = owners
+    mine = search_profiles(session, ada.id, "bakery")[0]
+    theirs = search_profiles(session, bob.id, "design")[0]
+    session.add(
+        GrowthStrategy(
+            business_profile_id=mine.id,
+            strategy_name="Paid newsletter",
+            description="Launch a paid newsletter for regulars",
+        )
+    )
+    session.add(
+        GrowthStrategy(
+            business_profile_id=mine.id, strategy_name="Catering", description="Offer office catering"
+        )
+    )
+    session.add(
+        GrowthStrategy(
+            business_profile_id=theirs.id,
+            strategy_name="Newsletter",
+            description="A newsletter for design clients",
+        )
+    )
+    session.flush()
+    assert names(search_strategies(session, ada.id, "newsletter")) == ["Paid newsletter"]
+    assert names(search_strategies(session, bob.id, "newsletter")) == ["Newsletter"]
+    assert names(search_strategies(session, ada.id, "catering", profile_id=mine.id)) == ["Catering"]
+    assert search_strategies(session, ada.id, "catering", profile_id=theirs.id) == []
+
+
+@pytest.mark.parametrize("backend", ["postgres"])  # SQLite's search joins its FTS5 table by construction
+def test_postgres_search_uses_the_gin_index(session, owners):
+    session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(
+        row[0]
+        for row in session.execute(
+            sa.text(
+                "EXPLAIN SELECT id FROM business_profiles WHERE "
+                "to_tsvector('english', business_name || ' ' || COALESCE(industry, '')) "
+                "@@ plainto_tsquery('english', 'design')"
+            )
+        )
+    )
+    assert "idx_business_profiles_search" in plan

@@ -1,0 +1,70 @@
+"""Where boo looks for its database: --db > BOO_DATABASE_URL > config file > the data folder."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from boo_cli import config
+from boo_cli.errors import ConfigError, DatabaseError, Invalid
+
+
+def write_config(home, text: str) -> None:
+    folder = home / "config"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.toml").write_text(text)
+
+
+def test_default_is_a_sqlite_file_in_the_data_folder_under_boo_home(boo_home):
+    assert config.database_url() == f"sqlite:///{boo_home.resolve() / 'data' / 'boo.db'}"
+
+
+def test_config_file_beats_the_default(boo_home):
+    write_config(boo_home, 'database_url = "postgresql://cfg@db.example/boo"\n')
+    assert config.database_url() == "postgresql+psycopg://cfg@db.example/boo"
+
+
+def test_environment_beats_the_config_file(boo_home, monkeypatch):
+    write_config(boo_home, 'database_url = "postgresql://cfg@db.example/boo"\n')
+    monkeypatch.setenv("BOO_DATABASE_URL", "postgres://env@db.example/boo")
+    assert config.database_url() == "postgresql+psycopg://env@db.example/boo"
+
+
+def test_flag_beats_everything(boo_home, monkeypatch, tmp_path):
+    write_config(boo_home, 'database_url = "postgresql://cfg@db.example/boo"\n')
+    monkeypatch.setenv("BOO_DATABASE_URL", "postgres://env@db.example/boo")
+    assert config.database_url(str(tmp_path / "x.db")) == f"sqlite:///{tmp_path / 'x.db'}"
+
+
+@pytest.mark.parametrize("raw", ["postgres://u@h/d", "postgresql://u@h/d", "postgresql+psycopg://u@h/d"])
+def test_postgres_spellings_map_to_the_installed_driver(raw):
+    assert config.normalize_url(raw) == "postgresql+psycopg://u@h/d"
+
+
+def test_a_broken_config_file_is_named(boo_home):
+    write_config(boo_home, "database_url = \n")
+    with pytest.raises(ConfigError, match=r"config\.toml is not valid TOML"):
+        config.database_url()
+
+
+def test_unknown_scheme_and_malformed_urls(tmp_path):
+    with pytest.raises(DatabaseError, match="unsupported database scheme 'mysql'"):
+        config.normalize_url("mysql://u:pw@h/d")
+    with pytest.raises(Invalid):
+        config.normalize_url("postgresql://u:pw@h:port/d")
+    with pytest.raises(Invalid):
+        config.normalize_url("   ")
+
+
+def test_redact_hides_only_the_password():
+    assert config.redact("postgresql+psycopg://ann:s3cret@db:5433/boo") == "postgresql://ann:***@db:5433/boo"
+    assert config.redact("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
+
+
+def test_the_default_database_is_private_to_its_owner(bare_cli, boo_home):
+    assert bare_cli("db", "upgrade").exit_code == 0
+    path = boo_home / "data" / "boo.db"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
