@@ -13,7 +13,9 @@ PYTHON = sys.executable
 BOO = str(Path(sys.executable).with_name("boo"))
 
 
-def median_ms(args: list[str], *, runs: int = 15, env: dict[str, str] | None = None, warmup: int = 2) -> float:
+def median_ms(
+    args: list[str], *, runs: int = 15, env: dict[str, str] | None = None, warmup: int = 2
+) -> float:
     """Median wall time of a command, in milliseconds (after warm-up runs that fill the OS cache)."""
     merged = {**os.environ, **(env or {})}
     times = []

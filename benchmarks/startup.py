@@ -67,7 +67,12 @@ def main() -> None:
             ("boo --help", boo_help, boo_help / bare_help, 1.25),
             ("boo --version", boo_version, boo_version / bare_help, 1.25),
             ('python -c "import sqlmodel"', import_sqlmodel, None, None),
-            ("boo db current (SQLite, up to date: no Alembic import)", db_current, db_current / import_sqlmodel, 1.5),
+            (
+                "boo db current (SQLite, up to date: no Alembic import)",
+                db_current,
+                db_current / import_sqlmodel,
+                1.5,
+            ),
         ]
     )
 
