@@ -31,6 +31,7 @@ def boo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("BOO_HOME", str(home))
     for name in ("BOO_DATABASE_URL", "BOO_DEBUG", "BOO_NO_INPUT", "BOO_PROFILE"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BOO_KEYRING", "file")  # never touch the real keyring of the machine
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     yield home
@@ -188,3 +189,69 @@ def cli(url: str) -> Cli:
 def bare_cli() -> Cli:
     """boo with no --db: settings and defaults decide."""
     return Cli(None)
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def owner(session):
+    """A user in the migrated database, for service tests."""
+    from boo_cli.services import accounts
+
+    user = accounts.create_user(
+        session,
+        email="owner@example.com",
+        first_name="Olive",
+        last_name="Owner",
+        password=PASSWORD,
+        timezone="Europe/Berlin",
+    )
+    session.commit()
+    return user
+
+
+def init_user(cli: Cli, email: str = "ann@example.com", business: str | None = None, first: str = "Ann"):
+    """`boo init` the scripted way; returns the result."""
+    args = [
+        "init",
+        "--email",
+        email,
+        "--first-name",
+        first,
+        "--last-name",
+        "Lee",
+        "--timezone",
+        "Europe/Berlin",
+        "--password-stdin",
+    ]
+    if business:
+        args += ["--business", business]
+    result = cli(*args, input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def add_user(cli: Cli, email: str, first: str = "Bob"):
+    result = cli(
+        "user",
+        "add",
+        "--email",
+        email,
+        "--first-name",
+        first,
+        "--last-name",
+        "Other",
+        "--timezone",
+        "America/New_York",
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def login(cli: Cli, email: str):
+    result = cli("user", "login", email, "--password-stdin", input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.stderr
+    return result

@@ -283,3 +283,17 @@ def _install_session_hooks(session: Session) -> None:
             _apply_actor(connection, sess.info["actor_id"])
 
     event.listen(session, "before_flush", record_changes)
+
+
+# --- portable query pieces --------------------------------------------------------------------
+
+
+def uuid_prefix_clause(column, prefix: str):
+    """`column` (a UUID) starts with `prefix` (hex, dashes optional), on either backend.
+
+    SQLite keeps UUIDs as 32 hex characters; PostgreSQL's text form has dashes, so both sides are
+    compared without them.
+    """
+    bare = prefix.replace("-", "").lower()
+    text = sa.cast(column, sa.String)
+    return sa.func.replace(text, "-", "").like(f"{bare}%")

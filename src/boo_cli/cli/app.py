@@ -89,7 +89,8 @@ def root(
         bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")
     ] = False,
     profile: Annotated[
-        str | None, typer.Option("--profile", metavar="NAME|ID", help="Which business to work on.")
+        str | None,
+        typer.Option("--profile", metavar="NAME|ID", envvar="BOO_PROFILE", help="Which business to work on."),
     ] = None,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt; fail if a value is missing.")
@@ -114,8 +115,14 @@ def root(
 
 
 def _register_groups() -> None:
+    """Each group is one module with its own Typer app; they are joined here and nowhere else."""
     from boo_cli.cli import db as db_commands
+    from boo_cli.cli import init as init_command
+    from boo_cli.cli import profile, user
 
+    app.command("init")(init_command.init)
+    app.add_typer(user.app, name="user")
+    app.add_typer(profile.app, name="profile")
     app.add_typer(db_commands.app, name="db")
 
 

@@ -1,0 +1,232 @@
+"""`boo user`: accounts, passwords, login and logout."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from boo_cli.cli.context import app_context
+from boo_cli.cli.options import JsonOption
+from boo_cli.cli.output import Column, emit_record, emit_table
+
+app = typer.Typer(help="Manage user accounts, passwords and logins.", no_args_is_help=True)
+
+EmailOpt = Annotated[str | None, typer.Option("--email", help="Email address (unique, any case).")]
+FirstOpt = Annotated[str | None, typer.Option("--first-name", help="First name.")]
+LastOpt = Annotated[str | None, typer.Option("--last-name", help="Last name.")]
+ZoneOpt = Annotated[
+    str | None,
+    typer.Option("--timezone", help="IANA time zone, e.g. Europe/Berlin (default: this machine's)."),
+]
+PhoneOpt = Annotated[str | None, typer.Option("--phone", help="Phone number (up to 20 characters).")]
+PasswordStdinOpt = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from the first line of standard input.")
+]
+
+
+def collect_new_user(
+    email: str | None,
+    first_name: str | None,
+    last_name: str | None,
+    timezone: str | None,
+    password_stdin: bool,
+) -> dict:
+    """The fields of a new account: from flags, else asked on a terminal, else exit 2 naming the flag."""
+    from boo_cli.cli.prompts import ask_new_password, ask_text, read_stdin_lines
+    from boo_cli.services import accounts
+
+    if email is None:
+        email = ask_text("Email:", flag="--email", check=accounts.normalize_email)
+    if first_name is None:
+        first_name = ask_text("First name:", flag="--first-name")
+    if last_name is None:
+        last_name = ask_text("Last name:", flag="--last-name")
+    if timezone is None:
+        local = accounts.local_timezone()
+        timezone = (
+            ask_text("Time zone:", flag="--timezone", default=local, check=accounts.normalize_timezone)
+            if app_context().can_prompt()
+            else local
+        )
+    password = read_stdin_lines(1)[0] if password_stdin else ask_new_password()
+    return {
+        "email": email,
+        "first_name": first_name,
+        "last_name": last_name,
+        "timezone": timezone,
+        "password": password,
+    }
+
+
+def user_json(user, *, current: bool | None = None) -> dict:
+    data = {
+        "id": user.id,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "phone": user.phone,
+        "timezone": user.timezone,
+        "is_active": user.is_active,
+        "email_verified": user.email_verified,
+        "created_at": user.created_at,
+        "updated_at": user.updated_at,
+    }
+    if current is not None:
+        data["current"] = current
+    return data
+
+
+def show_user(user) -> None:
+    emit_record(
+        [
+            ("id", str(user.id)),
+            ("email", user.email),
+            ("name", user.full_name),
+            ("phone", user.phone),
+            ("time zone", user.timezone),
+            ("created", user.created_at),
+        ],
+        json_data=user_json(user),
+    )
+
+
+@app.command("add")
+def add(
+    email: EmailOpt = None,
+    first_name: FirstOpt = None,
+    last_name: LastOpt = None,
+    timezone: ZoneOpt = None,
+    phone: PhoneOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    _json: JsonOption = False,
+) -> None:
+    """Add a user account (prompts on a terminal for what the flags leave out)."""
+    from boo_cli.services import accounts
+
+    ctx = app_context()
+    fields = collect_new_user(email, first_name, last_name, timezone, password_stdin)
+    with ctx.session() as session:
+        user = accounts.create_user(session, phone=phone, **fields)
+        ctx.say(f"Added {user.email}. Log in as them with: boo user login {user.email}")
+        show_user(user)
+
+
+@app.command("list")
+def list_(_json: JsonOption = False) -> None:
+    """List the accounts in this database; * marks the current one."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.errors import BooError
+    from boo_cli.services import accounts
+
+    with app_context().session() as session:
+        users = accounts.list_users(session)
+        try:
+            me = acting_user(session).id
+        except BooError:
+            me = None
+        emit_table(
+            users,
+            [
+                Column("", lambda u: "*" if u.id == me else ""),
+                Column("email", lambda u: u.email),
+                Column("name", lambda u: u.full_name),
+                Column("time zone", lambda u: u.timezone),
+                Column("active", lambda u: u.is_active is not False),
+                Column("created", lambda u: u.created_at),
+            ],
+            json_data=[user_json(u, current=u.id == me) for u in users],
+            empty="No users yet: run 'boo init'.",
+        )
+
+
+@app.command()
+def whoami(_json: JsonOption = False) -> None:
+    """Show the current user."""
+    from boo_cli.cli.identity import acting_user
+
+    with app_context().session() as session:
+        show_user(acting_user(session))
+
+
+@app.command()
+def edit(
+    email: EmailOpt = None,
+    first_name: FirstOpt = None,
+    last_name: LastOpt = None,
+    timezone: ZoneOpt = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Phone number; '' removes it.")] = None,
+    _json: JsonOption = False,
+) -> None:
+    """Change the current user's email, name, phone or time zone."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.errors import Invalid
+    from boo_cli.services import accounts
+
+    if all(v is None for v in (email, first_name, last_name, timezone, phone)):
+        raise Invalid("nothing to change: give --email, --first-name, --last-name, --timezone or --phone")
+    with app_context().session() as session:
+        user = accounts.edit_user(
+            session,
+            acting_user(session),
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            phone=phone,
+            timezone=timezone,
+        )
+        show_user(user)
+
+
+@app.command()
+def passwd(
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin", help="Read the current password, then the new one, from two lines of stdin."
+        ),
+    ] = False,
+) -> None:
+    """Change the current user's password (asks for the current one first)."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.prompts import ask_new_password, ask_password, read_stdin_lines
+    from boo_cli.services import accounts
+
+    ctx = app_context()
+    if password_stdin:
+        current, new = read_stdin_lines(2)
+    else:
+        current = ask_password("Current password:")
+        new = ask_new_password()
+    with ctx.session() as session:
+        accounts.change_password(session, acting_user(session), current=current, new=new)
+    ctx.say("Password changed.")
+
+
+@app.command()
+def login(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+    password_stdin: PasswordStdinOpt = False,
+) -> None:
+    """Log in to this database as EMAIL; later commands act as that user."""
+    from boo_cli.cli.prompts import ask_password, read_stdin_lines
+    from boo_cli.services import accounts, logins
+
+    ctx = app_context()
+    password = read_stdin_lines(1)[0] if password_stdin else ask_password()
+    with ctx.session() as session:
+        user = accounts.authenticate(session, email, password)
+        logins.remember_login(ctx.database_url(), user.id, notify=ctx.say)
+        ctx.say(f"Logged in as {user.email}.")
+
+
+@app.command()
+def logout() -> None:
+    """Forget the login to this database."""
+    from boo_cli.services import logins
+
+    ctx = app_context()
+    if logins.forget_login(ctx.database_url()):
+        ctx.say("Logged out.")
+    else:
+        ctx.say("Not logged in to this database.")

@@ -1,0 +1,152 @@
+"""What this machine remembers between commands: who is logged in to which database (a secret, kept
+in the OS keyring, or in an owner-only file where no keyring exists) and each user's current
+business (not a secret, kept in the state folder)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from boo_cli.config import ensure_private_dir, paths
+
+KEYRING_SERVICE = "boo"
+Notify = Callable[[str], None]
+
+
+def database_key(url: str) -> str:
+    """A stable name for a database that does not reveal its password."""
+    import sqlalchemy as sa
+
+    parsed = sa.make_url(url)
+    safe = parsed.set(password=None).render_as_string(hide_password=False)
+    return hashlib.sha256(safe.encode()).hexdigest()[:24]
+
+
+# --- small private JSON files -----------------------------------------------------------------
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        return {}  # a damaged state file only forgets choices; it never blocks a command
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    ensure_private_dir(path.parent)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2)
+    os.replace(tmp, path)
+
+
+# --- login sessions ---------------------------------------------------------------------------
+
+
+def _sessions_file() -> Path:
+    return paths().state_dir / "sessions.json"
+
+
+def _usable_keyring():
+    """The OS keyring, or None where only keyring's fail/null backends exist (servers, CI, cron)."""
+    if os.environ.get("BOO_KEYRING", "").lower() in {"file", "none", "off"}:
+        return None
+    import keyring
+    from keyring.backends import fail
+
+    backend = keyring.get_keyring()
+    names = {type(b).__module__ for b in getattr(backend, "backends", [backend])}
+    if isinstance(backend, fail.Keyring) or names <= {"keyring.backends.fail", "keyring.backends.null"}:
+        return None
+    return keyring
+
+
+def remember_login(url: str, user_id: uuid.UUID, notify: Notify | None = None) -> str:
+    """Keep the login for this database; returns where it went ('keyring' or the file's path)."""
+    key = database_key(url)
+    store = _usable_keyring()
+    if store is not None:
+        try:
+            store.set_password(KEYRING_SERVICE, f"session:{key}", str(user_id))
+            return "keyring"
+        except Exception:  # a locked or broken keyring falls back like a missing one
+            pass
+    path = _sessions_file()
+    first_time = not path.exists()
+    data = _read_json(path)
+    data[key] = str(user_id)
+    _write_json(path, data)
+    if first_time and notify:
+        notify(f"No system keyring here: the login is kept in {path} (readable by you only).")
+    return str(path)
+
+
+def remembered_login(url: str) -> uuid.UUID | None:
+    key = database_key(url)
+    value = None
+    store = _usable_keyring()
+    if store is not None:
+        try:
+            value = store.get_password(KEYRING_SERVICE, f"session:{key}")
+        except Exception:
+            value = None
+    if value is None:
+        value = _read_json(_sessions_file()).get(key)
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+def forget_login(url: str) -> bool:
+    """Log out of this database; True when there was a login to forget."""
+    key = database_key(url)
+    forgot = False
+    store = _usable_keyring()
+    if store is not None:
+        try:
+            if store.get_password(KEYRING_SERVICE, f"session:{key}") is not None:
+                store.delete_password(KEYRING_SERVICE, f"session:{key}")
+                forgot = True
+        except Exception:
+            pass
+    path = _sessions_file()
+    data = _read_json(path)
+    if data.pop(key, None) is not None:
+        _write_json(path, data)
+        forgot = True
+    return forgot
+
+
+# --- current business -------------------------------------------------------------------------
+
+
+def _state_file() -> Path:
+    return paths().state_dir / "current-profile.json"
+
+
+def choose_profile(url: str, user_id: uuid.UUID, profile_id: uuid.UUID | None) -> None:
+    data = _read_json(_state_file())
+    slot = f"{database_key(url)}:{user_id}"
+    if profile_id is None:
+        data.pop(slot, None)
+    else:
+        data[slot] = str(profile_id)
+    _write_json(_state_file(), data)
+
+
+def chosen_profile(url: str, user_id: uuid.UUID) -> uuid.UUID | None:
+    value = _read_json(_state_file()).get(f"{database_key(url)}:{user_id}")
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
