@@ -14,20 +14,51 @@ BOO = str(Path(sys.executable).with_name("boo"))
 
 
 def median_ms(
-    args: list[str], *, runs: int = 15, env: dict[str, str] | None = None, warmup: int = 2
+    args: list[str],
+    *,
+    runs: int = 15,
+    env: dict[str, str] | None = None,
+    warmup: int = 2,
+    input: str | None = None,
 ) -> float:
     """Median wall time of a command, in milliseconds (after warm-up runs that fill the OS cache)."""
     merged = {**os.environ, **(env or {})}
     times = []
     for i in range(warmup + runs):
         start = time.perf_counter()
-        result = subprocess.run(args, capture_output=True, env=merged)
+        result = subprocess.run(
+            args, capture_output=True, env=merged, input=input.encode() if input else None
+        )
         elapsed = (time.perf_counter() - start) * 1000
         if result.returncode != 0:
             raise SystemExit(f"{' '.join(args)} failed: {result.stderr.decode()[-500:]}")
         if i >= warmup:
             times.append(elapsed)
     return statistics.median(times)
+
+
+def run_ms(args: list[str], env: dict[str, str], input: str | None = None) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(args, capture_output=True, env=env, input=input.encode() if input else None)
+    elapsed = (time.perf_counter() - start) * 1000
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {result.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def interleaved_medians(
+    cases: dict[str, list[str]], *, runs: int = 21, env: dict[str, str] | None = None, warmup: int = 2
+) -> dict[str, float]:
+    """Median ms of each command, running them round-robin so that drift in the machine's speed
+    (other load, CPU frequency) touches every case alike."""
+    merged = {**os.environ, **(env or {})}
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for i in range(warmup + runs):
+        for name, args in cases.items():
+            elapsed = run_ms(args, merged)
+            if i >= warmup:
+                times[name].append(elapsed)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def report(rows: list[tuple[str, float, float | None, float | None]]) -> None:

@@ -1,8 +1,8 @@
 """Start-up cost of boo against its floors, in one run on this machine.
 
 - `boo --help` / `boo --version` against a bare Typer app with the same command tree (target <= 1.25x).
-- a command that reads an up-to-date database against `python -c "import sqlmodel"` (target <= 1.5x),
-  which is the floor for any command touching the database.
+- commands that read an up-to-date SQLite database (`boo db current`, `boo profile list`) against
+  `python -c "import sqlmodel"` (target <= 1.5x), the floor for any command touching the database.
 
 Run with the venv's own python:  .venv/bin/python benchmarks/startup.py
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from _timing import BOO, PYTHON, median_ms, report
+from _timing import BOO, PYTHON, interleaved_medians, median_ms, report
 
 
 def command_tree() -> dict[str, list[str]]:
@@ -49,14 +49,48 @@ def main() -> None:
         bare.write_text(bare_app_source(tree))
         home = Path(tmp) / "home"
         env = {"BOO_HOME": str(home)}
-        median_ms([BOO, "db", "upgrade"], runs=1, warmup=0, env=env)
+        median_ms(
+            [
+                BOO,
+                "init",
+                "--email",
+                "bench@example.com",
+                "--first-name",
+                "B",
+                "--last-name",
+                "M",
+                "--timezone",
+                "UTC",
+                "--password-stdin",
+                "--business",
+                "Bench Co",
+            ],
+            runs=1,
+            warmup=0,
+            env=env,
+            input="benchmark password\n",
+        )
+        for n in range(20):
+            median_ms(
+                [BOO, "profile", "add", f"Business {n}", "--industry", "services"], runs=1, warmup=0, env=env
+            )
 
-        bare_help = median_ms([PYTHON, str(bare), "--help"])
-        boo_help = median_ms([BOO, "--help"], env=env)
-        boo_version = median_ms([BOO, "--version"], env=env)
-        import_typer = median_ms([PYTHON, "-c", "import typer"])
-        import_sqlmodel = median_ms([PYTHON, "-c", "import sqlmodel"])
-        db_current = median_ms([BOO, "db", "current"], env=env)
+        ms = interleaved_medians(
+            {
+                "bare": [PYTHON, str(bare), "--help"],
+                "help": [BOO, "--help"],
+                "version": [BOO, "--version"],
+                "typer": [PYTHON, "-c", "import typer"],
+                "sqlmodel": [PYTHON, "-c", "import sqlmodel"],
+                "current": [BOO, "db", "current"],
+                "list": [BOO, "profile", "list"],
+                "json": [BOO, "--json", "profile", "list"],
+            },
+            env=env,
+        )
+        bare_help, boo_help, boo_version = ms["bare"], ms["help"], ms["version"]
+        import_typer, import_sqlmodel = ms["typer"], ms["sqlmodel"]
+        db_current, profile_list, profile_json = ms["current"], ms["list"], ms["json"]
 
     commands = sum(max(len(v), 1) for v in tree.values())
     print(f"command tree: {len(tree)} groups, {commands} commands\n")
@@ -73,6 +107,8 @@ def main() -> None:
                 db_current / import_sqlmodel,
                 1.5,
             ),
+            ("boo profile list (SQLite, 21 profiles)", profile_list, profile_list / import_sqlmodel, 1.5),
+            ("boo --json profile list", profile_json, profile_json / import_sqlmodel, 1.5),
         ]
     )
 

@@ -1,4 +1,14 @@
-"""SQLModel tables, one module per domain. Importing this package registers every table."""
+"""SQLModel tables, one module per domain.
+
+Modules load on first use (`from boo_cli.models import User` imports only what User needs, and each
+module imports the tables its foreign keys point at), because building a table class is a real part of
+a short command's start-up. `metadata` loads them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 from sqlmodel import SQLModel
 
@@ -11,16 +21,20 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-from boo_cli.models.accounts import User  # noqa: E402
-from boo_cli.models.audit_trail import AuditTrailEntry  # noqa: E402
-from boo_cli.models.audits import BusinessAudit  # noqa: E402
-from boo_cli.models.automation import AutomationTask, TaskExecution  # noqa: E402
-from boo_cli.models.consultations import Consultation, ConsultationNote  # noqa: E402
-from boo_cli.models.profiles import BusinessProfile  # noqa: E402
-from boo_cli.models.resources import NewsletterSubscription, ResourceDownload  # noqa: E402
-from boo_cli.models.strategies import GrowthStrategy, StrategyMilestone  # noqa: E402
-
-metadata = SQLModel.metadata
+_MODULE_OF = {
+    "User": "accounts",
+    "AuditTrailEntry": "audit_trail",
+    "BusinessAudit": "audits",
+    "AutomationTask": "automation",
+    "TaskExecution": "automation",
+    "Consultation": "consultations",
+    "ConsultationNote": "consultations",
+    "BusinessProfile": "profiles",
+    "NewsletterSubscription": "resources",
+    "ResourceDownload": "resources",
+    "GrowthStrategy": "strategies",
+    "StrategyMilestone": "strategies",
+}
 
 __all__ = [
     "AuditTrailEntry",
@@ -37,3 +51,32 @@ __all__ = [
     "User",
     "metadata",
 ]
+
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData
+
+    from boo_cli.models.accounts import User
+    from boo_cli.models.audit_trail import AuditTrailEntry
+    from boo_cli.models.audits import BusinessAudit
+    from boo_cli.models.automation import AutomationTask, TaskExecution
+    from boo_cli.models.consultations import Consultation, ConsultationNote
+    from boo_cli.models.profiles import BusinessProfile
+    from boo_cli.models.resources import NewsletterSubscription, ResourceDownload
+    from boo_cli.models.strategies import GrowthStrategy, StrategyMilestone
+
+    metadata: MetaData
+
+
+def load_all() -> None:
+    for module in set(_MODULE_OF.values()):
+        importlib.import_module(f"{__name__}.{module}")
+
+
+def __getattr__(name: str):
+    if name == "metadata":
+        load_all()
+        return SQLModel.metadata
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+import boo_cli.models.accounts  # noqa: F401 - the table its foreign keys point at
 from boo_cli.models.columns import created_at_field, enum_field, id_field, json_field, text_field
 from boo_cli.models.enums import ChangeAction
 

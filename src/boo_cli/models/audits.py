@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+import boo_cli.models.profiles  # noqa: F401 - the table its foreign keys point at
 from boo_cli.models.columns import created_at_field, id_field, json_field, owner_field
 from boo_cli.models.types import Score
 

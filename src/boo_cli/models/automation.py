@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
+import boo_cli.models.profiles  # noqa: F401 - the table its foreign keys point at
 from boo_cli.models.columns import (
     created_at_field,
     enum_field,

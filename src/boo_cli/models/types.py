@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -77,8 +76,19 @@ def now_utc() -> datetime:
 
 # --- JSON -------------------------------------------------------------------------------------
 
-JSONDocument = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-"""JSONB on PostgreSQL, JSON (text) on SQLite."""
+
+class JSONDocument(sa.TypeDecorator):
+    """JSONB on PostgreSQL, JSON (text) on SQLite."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB  # imported only when PostgreSQL is in use
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(sa.JSON())
 
 
 # --- money and scores -------------------------------------------------------------------------
@@ -202,7 +212,9 @@ class Interval(sa.TypeDecorator):
 
     def load_dialect_impl(self, dialect):
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(postgresql.INTERVAL())
+            from sqlalchemy.dialects.postgresql import INTERVAL
+
+            return dialect.type_descriptor(INTERVAL())
         return dialect.type_descriptor(sa.String(64))
 
     def bind_expression(self, bindvalue):

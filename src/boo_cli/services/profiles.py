@@ -11,15 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from boo_cli.errors import Invalid, NotFound
-from boo_cli.models import (
-    AutomationTask,
-    BusinessAudit,
-    BusinessProfile,
-    GrowthStrategy,
-    StrategyMilestone,
-    TaskExecution,
-    User,
-)
+from boo_cli.models import BusinessProfile, User
 from boo_cli.models.enums import BusinessStage
 from boo_cli.services import validation
 from boo_cli.services.lookup import resolve
@@ -171,6 +163,7 @@ class ProfileCounts:
 
 def counts(session: Session, profile: BusinessProfile) -> ProfileCounts:
     """How many records belong to a profile (what a delete would take with it)."""
+    from boo_cli.models import AutomationTask, BusinessAudit, GrowthStrategy, StrategyMilestone, TaskExecution
 
     def count(query) -> int:
         return session.exec(select(sa.func.count()).select_from(query.subquery())).one()
