@@ -118,11 +118,12 @@ def _register_groups() -> None:
     """Each group is one module with its own Typer app; they are joined here and nowhere else."""
     from boo_cli.cli import db as db_commands
     from boo_cli.cli import init as init_command
-    from boo_cli.cli import profile, user
+    from boo_cli.cli import profile, strategy, user
 
     app.command("init")(init_command.init)
     app.add_typer(user.app, name="user")
     app.add_typer(profile.app, name="profile")
+    app.add_typer(strategy.app, name="strategy")
     app.add_typer(db_commands.app, name="db")
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from boo_cli.cli.context import app_context
@@ -134,3 +135,41 @@ def emit_record(fields: Iterable[tuple[str, Any]], *, json_data: Any, title: str
 def emit_text(text: str) -> None:
     """A plain line of data on stdout."""
     sys.stdout.write(text + "\n")
+
+
+def board_columns(columns: dict[str, list[tuple[str, str, bool]]], *, per_column: int = 15) -> None:
+    """Cards in side-by-side columns (name, a detail line, and whether to flag it as late)."""
+    from rich.columns import Columns
+    from rich.panel import Panel
+    from rich.text import Text
+
+    panels = []
+    for title, cards in columns.items():
+        body = Text()
+        for name, detail, late in cards[:per_column]:
+            body.append(name, style="bold red" if late else "bold")
+            body.append(f"\n  {detail}\n")
+        if len(cards) > per_column:
+            body.append(f"… and {len(cards) - per_column} more\n", style="dim")
+        if not cards:
+            body.append("(none)", style="dim")
+        panels.append(Panel(body, title=f"{title} ({len(cards)})", width=34))
+    out_console().print(Columns(panels))
+
+
+def write_document(text: str, path: Path | None) -> None:
+    """A report to stdout, or to a file (written whole: a failed write leaves no half file)."""
+    if path is None:
+        sys.stdout.write(text)
+        return
+    from boo_cli.errors import BooError
+
+    target = path.expanduser()
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise BooError(f"cannot write {target}: {exc.strerror}") from exc
+    app_context().say(f"Wrote {target}.")

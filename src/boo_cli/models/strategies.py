@@ -25,7 +25,11 @@ from boo_cli.models.types import Interval, Span
 
 class GrowthStrategy(SQLModel, table=True):
     __tablename__ = "growth_strategies"
-    __table_args__ = (sa.Index("idx_growth_strategies_profile_status", "business_profile_id", "status"),)
+    __table_args__ = (
+        sa.Index("idx_growth_strategies_profile_status", "business_profile_id", "status"),
+        sa.Index("ix_growth_strategies_profile_due", "business_profile_id", "due_date"),
+        sa.Index("ix_growth_strategies_profile_created", "business_profile_id", "created_at"),
+    )
 
     id: uuid.UUID = id_field()
     business_profile_id: uuid.UUID = owner_field("business_profiles.id")
@@ -38,11 +42,16 @@ class GrowthStrategy(SQLModel, table=True):
     resources_required: Any | None = json_field()
     created_at: datetime | None = created_at_field()
     updated_at: datetime | None = updated_at_field()
+    # Added (revision 0004): created_at's local date + target_timeline, for indexed --overdue/--sort due.
+    due_date: date | None = Field(default=None, sa_type=sa.Date)
 
 
 class StrategyMilestone(SQLModel, table=True):
     __tablename__ = "strategy_milestones"
-    __table_args__ = (sa.Index("ix_strategy_milestones_strategy_id", "growth_strategy_id"),)
+    __table_args__ = (
+        sa.Index("ix_strategy_milestones_strategy_id", "growth_strategy_id"),
+        sa.Index("ix_strategy_milestones_target", "growth_strategy_id", "target_date"),
+    )
 
     id: uuid.UUID = id_field()
     growth_strategy_id: uuid.UUID = owner_field("growth_strategies.id")
