@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Annotated
 
@@ -12,9 +13,32 @@ from boo_cli import __version__
 from boo_cli.cli.context import AppContext, app_context, env_flag, start_context
 from boo_cli.errors import BooError
 
+# Every command group is one module with a Typer app named `app`, joined here and nowhere else. A group
+# is imported only when it runs (or for --help and completion), so a command pays for its own module,
+# not for all of them.
+GROUPS = {
+    "init": "boo_cli.cli.init",
+    "user": "boo_cli.cli.user",
+    "profile": "boo_cli.cli.profile",
+    "strategy": "boo_cli.cli.strategy",
+    "db": "boo_cli.cli.db",
+}
+
 
 class BooGroup(TyperGroup):
-    """Turns every error into one line on stderr and an exit code (1 operational, 2 usage)."""
+    """Loads command groups on demand, and turns every error into one line on stderr and an exit code
+    (1 operational, 2 usage)."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return [*super().list_commands(ctx), *(name for name in GROUPS if name not in self.commands)]
+
+    def get_command(self, ctx, name: str):
+        if name not in self.commands and name in GROUPS:
+            module = importlib.import_module(GROUPS[name])
+            command = typer.main.get_command(module.app)
+            command.name = name
+            self.commands[name] = command
+        return super().get_command(ctx, name)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)
@@ -114,20 +138,23 @@ def root(
     )
 
 
-def _register_groups() -> None:
-    """Each group is one module with its own Typer app; they are joined here and nowhere else."""
-    from boo_cli.cli import db as db_commands
-    from boo_cli.cli import init as init_command
-    from boo_cli.cli import profile, strategy, user
+def command_paths() -> list[tuple[str, object]]:
+    """Every runnable command as ('boo group verb', click command), loading every group."""
+    root = typer.main.get_command(app)
+    ctx = typer.Context(root)
+    found = []
 
-    app.command("init")(init_command.init)
-    app.add_typer(user.app, name="user")
-    app.add_typer(profile.app, name="profile")
-    app.add_typer(strategy.app, name="strategy")
-    app.add_typer(db_commands.app, name="db")
+    def walk(prefix: str, command) -> None:
+        if hasattr(command, "list_commands"):
+            sub_ctx = typer.Context(command, parent=ctx)
+            for name in command.list_commands(sub_ctx):
+                walk(f"{prefix} {name}", command.get_command(sub_ctx, name))
+        else:
+            found.append((prefix, command))
 
-
-_register_groups()
+    for name in root.list_commands(ctx):
+        walk(f"boo {name}", root.get_command(ctx, name))
+    return found
 
 
 def main() -> None:

@@ -94,7 +94,7 @@ def history(_json: JsonOption = False) -> None:
     emit_table(
         revisions,
         [
-            Column("", lambda r: "*" if r.is_current else ""),
+            Column("current", lambda r: "*" if r.is_current else "", marker=True),
             Column("revision", lambda r: r.revision),
             Column("after", lambda r: r.down_revision or "base"),
             Column("change", lambda r: r.message.splitlines()[0] if r.message else ""),

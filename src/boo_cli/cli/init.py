@@ -18,7 +18,10 @@ from boo_cli.cli.user import (
     user_json,
 )
 
+app = typer.Typer()
 
+
+@app.command()
 def init(
     email: EmailOpt = None,
     first_name: FirstOpt = None,

@@ -28,7 +28,12 @@ def milestone_columns(today):
         Column("status", lambda m: m.status),
         Column("target", lambda m: m.target_date),
         Column("done on", lambda m: m.completed_date),
-        Column("", lambda m: "OVERDUE" if milestone_overdue(m, today) else "", style="bold red"),
+        Column(
+            "overdue",
+            lambda m: "OVERDUE" if milestone_overdue(m, today) else "",
+            style="bold red",
+            marker=True,
+        ),
     ]
 
 

@@ -67,6 +67,7 @@ class Column:
     value: Callable[[Any], Any]
     justify: str = "left"
     style: str | None = None
+    marker: bool = False  # a flag column: no header on a terminal, named in tab-separated output
 
 
 def display(value: Any) -> str:
@@ -106,14 +107,25 @@ def emit_table(
     if not rows:
         app_context().say(empty)
         return
+    if not sys.stdout.isatty():
+        emit_plain_rows(rows, columns)
+        return
     from rich.table import Table
 
     table = Table(title=title, header_style="bold", show_edge=False, pad_edge=False)
     for column in columns:
-        table.add_column(column.header, justify=column.justify, style=column.style)
+        table.add_column("" if column.marker else column.header, justify=column.justify, style=column.style)
     for row in rows:
         table.add_row(*(display(column.value(row)) for column in columns))
     out_console().print(table)
+
+
+def emit_plain_rows(rows: Sequence[Any], columns: Sequence[Column]) -> None:
+    """Tab-separated lines with a header, for pipes (grep, cut, awk); --json is for programs."""
+    lines = ["\t".join(c.header for c in columns)]
+    for row in rows:
+        lines.append("\t".join(display(c.value(row)).replace("\t", " ").replace("\n", " ") for c in columns))
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def emit_record(fields: Iterable[tuple[str, Any]], *, json_data: Any, title: str | None = None) -> None:

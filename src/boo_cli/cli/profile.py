@@ -152,7 +152,7 @@ def list_(_json: JsonOption = False) -> None:
         emit_table(
             rows,
             [
-                Column("", lambda p: "*" if p.id == current else ""),
+                Column("current", lambda p: "*" if p.id == current else "", marker=True),
                 Column("id", lambda p: str(p.id)[:8], style="dim"),
                 Column("name", lambda p: p.business_name, style="bold"),
                 Column("industry", lambda p: p.industry),

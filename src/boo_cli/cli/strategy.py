@@ -59,7 +59,7 @@ STRATEGY_COLUMNS = [
     Column("priority", lambda r: r.strategy.priority),
     Column("progress", lambda r: bar(r.done, r.total)),
     Column("due", lambda r: r.strategy.due_date),
-    Column("", lambda r: "OVERDUE" if r.overdue else "", style="bold red"),
+    Column("overdue", lambda r: "OVERDUE" if r.overdue else "", style="bold red", marker=True),
 ]
 
 
@@ -152,9 +152,10 @@ def list_(
             if status or priority or overdue
             else "No strategies yet: boo strategy add NAME",
         )
-        shown_to = result.offset + len(result.rows)
-        if result.total > shown_to and not ctx.json:
-            ctx.say(f"Showing {result.offset + 1}-{shown_to} of {result.total}; next: --page {page + 1}")
+        if result.has_more and not ctx.json:
+            ctx.say(
+                f"Showing {result.offset + 1}-{result.offset + len(result.rows)}; more with --page {page + 1}"
+            )
 
 
 def _show(session, user, strategy) -> None:

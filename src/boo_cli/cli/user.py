@@ -128,7 +128,7 @@ def list_(_json: JsonOption = False) -> None:
         emit_table(
             users,
             [
-                Column("", lambda u: "*" if u.id == me else ""),
+                Column("current", lambda u: "*" if u.id == me else "", marker=True),
                 Column("email", lambda u: u.email),
                 Column("name", lambda u: u.full_name),
                 Column("time zone", lambda u: u.timezone),

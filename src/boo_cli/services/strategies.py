@@ -167,9 +167,9 @@ class StrategyRow:
 @dataclass
 class StrategyPage:
     rows: list[StrategyRow]
-    total: int
     offset: int
     limit: int
+    has_more: bool  # found by reading one row past the page, never by counting every row
     filters: dict[str, Any] = field(default_factory=dict)
 
 
@@ -227,7 +227,9 @@ def list_strategies(
     limit: int = 50,
     offset: int = 0,
 ) -> StrategyPage:
-    """One page of a business's strategies with their progress; filters and sorting run in SQL."""
+    """One page of a business's strategies with their progress; filters and sorting run in SQL.
+
+    The cost follows the page size, not the number of strategies: no total count is taken."""
     filters = strategy_scope(user, profile)
     chosen_status = validation.choice(status, StrategyStatus, field="--status")
     chosen_priority = validation.choice(priority, Priority, field="--priority")
@@ -238,15 +240,13 @@ def list_strategies(
     if overdue:
         filters.append(_overdue_clause(today))
     order = _order(sort)
-    page = list(
-        session.exec(select(GrowthStrategy).where(*filters).order_by(*order).limit(limit).offset(offset))
-    )
-    total = session.exec(select(sa.func.count()).select_from(GrowthStrategy).where(*filters)).one()
+    query = select(GrowthStrategy).where(*filters).order_by(*order).limit(limit + 1).offset(offset)
+    page = list(session.exec(query))
     return StrategyPage(
-        rows=rows_with_progress(session, page, today),
-        total=total,
+        rows=rows_with_progress(session, page[:limit], today),
         offset=offset,
         limit=limit,
+        has_more=len(page) > limit,
         filters={"status": chosen_status, "priority": chosen_priority, "overdue": overdue, "sort": sort},
     )
 
