@@ -20,7 +20,9 @@ GROUPS = {
     "init": "boo_cli.cli.init",
     "user": "boo_cli.cli.user",
     "profile": "boo_cli.cli.profile",
+    "audit": "boo_cli.cli.audit",
     "strategy": "boo_cli.cli.strategy",
+    "consult": "boo_cli.cli.consult",
     "db": "boo_cli.cli.db",
 }
 
