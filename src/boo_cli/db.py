@@ -244,14 +244,23 @@ def session_scope(
         engine = get_engine(url)
         if migrate:
             ensure_schema(engine, notify)
-        with Session(engine, expire_on_commit=False) as session:
-            _install_session_hooks(session)
+        with new_session(engine) as session:
             try:
                 yield session
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+
+
+def new_session(engine: Engine, *, immediate: bool = False) -> Session:
+    """A session with boo's hooks (row-level security actor, audit trail). `immediate` makes SQLite
+    take its write lock when the transaction begins (BEGIN IMMEDIATE), for claims that must not
+    interleave; PostgreSQL ignores it (its claims lock rows instead)."""
+    bind = engine.execution_options(sqlite_begin="IMMEDIATE") if immediate else engine
+    session = Session(bind, expire_on_commit=False)
+    _install_session_hooks(session)
+    return session
 
 
 def set_actor(session: Session, user_id: uuid.UUID | None) -> None:

@@ -23,6 +23,8 @@ GROUPS = {
     "audit": "boo_cli.cli.audit",
     "strategy": "boo_cli.cli.strategy",
     "consult": "boo_cli.cli.consult",
+    "automate": "boo_cli.cli.automate",
+    "run": "boo_cli.cli.run_due",
     "db": "boo_cli.cli.db",
 }
 

@@ -46,6 +46,7 @@ def init(
         business = ask_text("Name of your business (optional):", flag="--business", required=False)
     with ctx.session() as session:
         user, profile = onboarding.first_run(session, business=business, **fields)
+        logins.remember_local_user(ctx.database_url(), user.id)
         if profile is not None:
             logins.choose_profile(ctx.database_url(), user.id, profile.id)
         ctx.say(f"Welcome, {user.first_name}. boo is ready: {accounts.count_active_users(session)} user.")

@@ -102,12 +102,13 @@ def add(
     _json: JsonOption = False,
 ) -> None:
     """Add a user account (prompts on a terminal for what the flags leave out)."""
-    from boo_cli.services import accounts
+    from boo_cli.services import accounts, logins
 
     ctx = app_context()
     fields = collect_new_user(email, first_name, last_name, timezone, password_stdin)
     with ctx.session() as session:
         user = accounts.create_user(session, phone=phone, **fields)
+        logins.remember_local_user(ctx.database_url(), user.id)
         ctx.say(f"Added {user.email}. Log in as them with: boo user login {user.email}")
         show_user(user)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 import boo_cli.models.profiles  # noqa: F401 - the table its foreign keys point at
 from boo_cli.models.columns import (
@@ -26,7 +26,12 @@ from boo_cli.models.enums import ExecutionStatus
 
 class AutomationTask(SQLModel, table=True):
     __tablename__ = "automation_tasks"
-    __table_args__ = (sa.Index("idx_automation_tasks_profile_active", "business_profile_id", "is_active"),)
+    __table_args__ = (
+        sa.Index("idx_automation_tasks_profile_active", "business_profile_id", "is_active"),
+        # Added (0007): run-due finds due tasks through this index, so its cost follows the due tasks.
+        sa.Index("ix_automation_tasks_due", "is_active", "next_run_at"),
+        sa.UniqueConstraint("business_profile_id", "task_name", name="uq_automation_tasks_profile_name"),
+    )
 
     id: uuid.UUID = id_field()
     business_profile_id: uuid.UUID = owner_field("business_profiles.id")
@@ -44,7 +49,15 @@ class AutomationTask(SQLModel, table=True):
 
 class TaskExecution(SQLModel, table=True):
     __tablename__ = "task_executions"
-    __table_args__ = (sa.Index("idx_task_executions_task_status", "automation_task_id", "status"),)
+    __table_args__ = (
+        sa.Index("idx_task_executions_task_status", "automation_task_id", "status"),
+        # Added (0007): one claim per (task, slot, attempt): overlapping run-due processes cannot both
+        # run a slot; a rescue of an abandoned run or a retry is the next attempt of the same slot.
+        sa.UniqueConstraint(
+            "automation_task_id", "scheduled_for", "attempt", name="uq_task_executions_task_slot_attempt"
+        ),
+        sa.Index("ix_task_executions_status_started", "status", "started_at"),
+    )
 
     id: uuid.UUID = id_field()
     automation_task_id: uuid.UUID = owner_field("automation_tasks.id")
@@ -54,3 +67,8 @@ class TaskExecution(SQLModel, table=True):
     error_message: str | None = text_field()
     execution_log: dict[str, Any] | None = json_field()
     created_at: datetime | None = created_at_field()
+    # Added (0007): the UTC slot this run belongs to (a manual run's own start), and which try it is.
+    scheduled_for: datetime | None = instant_field()
+    attempt: int = Field(
+        default=1, sa_type=sa.Integer, nullable=False, sa_column_kwargs={"server_default": "1"}
+    )

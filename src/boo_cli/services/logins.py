@@ -150,3 +150,33 @@ def chosen_profile(url: str, user_id: uuid.UUID) -> uuid.UUID | None:
         return uuid.UUID(value) if value else None
     except ValueError:
         return None
+
+
+# --- users created on this machine, and run-due's heartbeat --------------------------------------
+
+
+def _machine_file() -> Path:
+    return paths().state_dir / "machine.json"
+
+
+def remember_local_user(url: str, user_id: uuid.UUID) -> None:
+    """Note that this account was created here: its shell tasks may run on this machine."""
+    data = _read_json(_machine_file())
+    users = data.setdefault("local_users", {}).setdefault(database_key(url), [])
+    if str(user_id) not in users:
+        users.append(str(user_id))
+    _write_json(_machine_file(), data)
+
+
+def local_users(url: str) -> set[str]:
+    return set(_read_json(_machine_file()).get("local_users", {}).get(database_key(url), []))
+
+
+def record_run_due(url: str, **facts: Any) -> None:
+    data = _read_json(_machine_file())
+    data.setdefault("run_due", {})[database_key(url)] = facts
+    _write_json(_machine_file(), data)
+
+
+def last_run_due(url: str) -> dict[str, Any] | None:
+    return _read_json(_machine_file()).get("run_due", {}).get(database_key(url))

@@ -1,0 +1,357 @@
+"""`boo automate run-due`: run every due slot of every active task exactly once.
+
+Each claim is one short transaction that commits before the action starts (shared/spec/
+automation-time.md): it inserts the execution row for (task, slot, attempt) as running and moves
+next_run_at on from the slot. Overlapping runners cannot both claim a slot: PostgreSQL locks the
+task row (FOR UPDATE SKIP LOCKED), SQLite serialises writers (BEGIN IMMEDIATE), and the unique key
+on (task, slot, attempt) refuses a second insert on both. A run left 'running' by a killed runner is
+marked failed as abandoned, and its slot is run again when the task's missed policy says so.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from boo_cli import db
+from boo_cli.automation.actions import (
+    BuiltinAction,
+    EmailAction,
+    Outcome,
+    ShellAction,
+    WebhookAction,
+    load_action,
+    run_email,
+    run_shell,
+    run_webhook,
+)
+from boo_cli.automation.triggers import due_slots, load_trigger
+from boo_cli.models import AutomationTask, BusinessProfile, TaskExecution, User
+from boo_cli.models.enums import ExecutionStatus
+
+ABANDON_GRACE = timedelta(seconds=60)
+
+
+@dataclass
+class RunResult:
+    task: str
+    owner: str
+    slot: datetime | None
+    attempt: int
+    kind: str  # schedule | manual | rescue
+    ok: bool
+    error: str | None = None
+    output: str = ""
+
+
+@dataclass
+class RunReport:
+    results: list[RunResult] = field(default_factory=list)
+    abandoned: list[str] = field(default_factory=list)
+    planned: list[tuple[str, list[datetime]]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[RunResult]:
+        return [r for r in self.results if not r.ok]
+
+
+class Clock:
+    """The runner's time: real, or pinned by --now (then runs are stamped at the pinned instant)."""
+
+    def __init__(self, pinned: datetime | None) -> None:
+        self.pinned = pinned
+
+    def __call__(self) -> datetime:
+        return self.pinned or datetime.now(UTC)
+
+
+ShellPolicy = Callable[[User], str | None]  # None: allowed; otherwise the reason it is not
+
+
+def run_due(
+    engine: sa.Engine,
+    *,
+    now: datetime | None = None,
+    limit: int = 100,
+    dry_run: bool = False,
+    user_email: str | None = None,
+    shell_policy: ShellPolicy = lambda user: None,
+) -> RunReport:
+    clock = Clock(now)
+    report = RunReport()
+    if not dry_run:
+        _rescue_abandoned(engine, clock, report, shell_policy)
+    for task_id, in_due_order in _due_task_ids(engine, clock(), limit, user_email):
+        if dry_run:
+            with db.new_session(engine) as session:
+                task = session.get(AutomationTask, task_id)
+                slots, _ = due_slots(load_trigger(task.trigger_config), since=in_due_order, now=clock())
+                report.planned.append((task.task_name, slots))
+            continue
+        for execution_id in _claim(engine, task_id, clock):
+            report.results.append(_execute(engine, execution_id, clock, shell_policy))
+    return report
+
+
+def _due_task_ids(engine, now: datetime, limit: int, user_email: str | None) -> list[tuple[Any, datetime]]:
+    query = (
+        select(AutomationTask.id, AutomationTask.next_run_at)
+        .where(AutomationTask.is_active.is_(True), AutomationTask.next_run_at <= now)
+        .order_by(AutomationTask.next_run_at)
+        .limit(limit)
+    )
+    if user_email:
+        owners = (
+            select(BusinessProfile.id)
+            .join(User, User.id == BusinessProfile.user_id)
+            .where(sa.func.lower(User.email) == user_email.strip().lower())
+        )
+        query = query.where(AutomationTask.business_profile_id.in_(owners))
+    with db.new_session(engine) as session:
+        return [(row[0], row[1]) for row in session.exec(query)]
+
+
+def _claim(engine, task_id, clock: Clock) -> list[Any]:
+    """Claim the task's due slots; returns the new execution ids ([] when another runner won)."""
+    try:
+        with db.new_session(engine, immediate=True) as session, session.begin():
+            task = session.exec(
+                select(AutomationTask)
+                .where(AutomationTask.id == task_id, AutomationTask.is_active.is_(True))
+                .with_for_update(skip_locked=True)
+            ).first()
+            now = clock()
+            if task is None or task.next_run_at is None or task.next_run_at > now:
+                return []  # locked by, or already advanced by, another runner
+            db.set_actor(session, _owner_id(session, task))
+            trigger = load_trigger(task.trigger_config)
+            slots, left_out = due_slots(trigger, since=task.next_run_at, now=now)
+            latest = slots[-1] if slots else (trigger.latest_slots(task.next_run_at, now, 1) or [now])[-1]
+            task.next_run_at = trigger.next_after(latest)
+            executions = [
+                TaskExecution(
+                    automation_task_id=task.id,
+                    scheduled_for=slot,
+                    attempt=1,
+                    status=ExecutionStatus.RUNNING,
+                    started_at=now,
+                    execution_log={
+                        "trigger": "schedule",
+                        "slot": slot.isoformat(),
+                        "attempt": 1,
+                        "older_slots_left_out": left_out,
+                        "host": socket.gethostname(),
+                    },
+                )
+                for slot in slots
+            ]
+            if executions:
+                task.last_run_at = now
+            session.add(task)
+            session.add_all(executions)
+            session.flush()
+            return [e.id for e in executions]
+    except sa.exc.IntegrityError:
+        return []  # another runner inserted the same (task, slot, attempt) first
+
+
+def _owner_id(session: Session, task: AutomationTask):
+    return session.exec(
+        select(BusinessProfile.user_id).where(BusinessProfile.id == task.business_profile_id)
+    ).one()
+
+
+def run_now(
+    engine, task_id, clock: Clock | None = None, shell_policy: ShellPolicy = lambda user: None
+) -> RunResult:
+    """Run a task at once, outside its schedule (`boo automate run`), recorded like any other run."""
+    clock = clock or Clock(None)
+    with db.new_session(engine, immediate=True) as session, session.begin():
+        task = session.get(AutomationTask, task_id)
+        db.set_actor(session, _owner_id(session, task))
+        now = clock()
+        execution = TaskExecution(
+            automation_task_id=task.id,
+            scheduled_for=now,
+            attempt=1,
+            status=ExecutionStatus.RUNNING,
+            started_at=now,
+            execution_log={"trigger": "manual", "slot": now.isoformat(), "attempt": 1},
+        )
+        task.last_run_at = now
+        session.add_all([task, execution])
+        session.flush()
+        execution_id = execution.id
+    return _execute(engine, execution_id, clock, shell_policy)
+
+
+def _execute(engine, execution_id, clock: Clock, shell_policy: ShellPolicy) -> RunResult:
+    """Run one claimed execution, then its retries (each a new attempt of the same slot)."""
+    while True:
+        with db.new_session(engine) as session:
+            execution = session.get(TaskExecution, execution_id)
+            task = session.get(AutomationTask, execution.automation_task_id)
+            owner = session.get(User, _owner_id(session, task))
+            profile = session.get(BusinessProfile, task.business_profile_id)
+        action = load_action(task.action_config)
+        started = time.monotonic()
+        outcome = _perform(engine, action, task, owner, profile, execution, clock, shell_policy)
+        seconds = round(time.monotonic() - started, 3)
+        _finish(engine, execution_id, outcome, seconds)
+        kind = (execution.execution_log or {}).get("trigger", "schedule")
+        result = RunResult(
+            task.task_name,
+            owner.email,
+            execution.scheduled_for,
+            execution.attempt,
+            kind,
+            outcome.ok,
+            outcome.error,
+            str(outcome.log.get("stdout", "")),
+        )
+        if outcome.ok or execution.attempt > action.retries:
+            return result
+        time.sleep(_backoff(execution.attempt))
+        next_id = _claim_attempt(engine, execution, clock, reason=f"retry after: {outcome.error}")
+        if next_id is None:
+            return result
+        execution_id = next_id
+
+
+def _backoff(attempt: int) -> float:
+    base = float(os.environ.get("BOO_RETRY_BACKOFF_SECONDS", "2"))
+    return min(base * 2 ** (attempt - 1), 60.0)
+
+
+def _claim_attempt(engine, previous: TaskExecution, clock: Clock, *, reason: str, kind: str | None = None):
+    """Insert the next attempt of a slot; None when another runner already did."""
+    try:
+        with db.new_session(engine, immediate=True) as session, session.begin():
+            task = session.get(AutomationTask, previous.automation_task_id)
+            db.set_actor(session, _owner_id(session, task))
+            attempt = previous.attempt + 1
+            trigger = kind or (previous.execution_log or {}).get("trigger", "schedule")
+            execution = TaskExecution(
+                automation_task_id=previous.automation_task_id,
+                scheduled_for=previous.scheduled_for,
+                attempt=attempt,
+                status=ExecutionStatus.RUNNING,
+                started_at=clock(),
+                execution_log={
+                    "trigger": trigger,
+                    "slot": previous.scheduled_for.isoformat(),
+                    "attempt": attempt,
+                    "reason": reason,
+                    "previous_execution": str(previous.id),
+                },
+            )
+            session.add(execution)
+            session.flush()
+            return execution.id
+    except sa.exc.IntegrityError:
+        return None
+
+
+def _finish(engine, execution_id, outcome: Outcome, seconds: float) -> None:
+    with db.new_session(engine, immediate=True) as session, session.begin():
+        execution = session.get(TaskExecution, execution_id)
+        task = session.get(AutomationTask, execution.automation_task_id)
+        db.set_actor(session, _owner_id(session, task))
+        execution.status = ExecutionStatus.SUCCESS if outcome.ok else ExecutionStatus.FAILED
+        execution.completed_at = execution.started_at + timedelta(seconds=seconds)
+        execution.error_message = outcome.error
+        execution.execution_log = {
+            **(execution.execution_log or {}),
+            **outcome.log,
+            "duration_seconds": seconds,
+        }
+        session.add(execution)
+
+
+def _perform(engine, action, task, owner, profile, execution, clock, shell_policy) -> Outcome:
+    env = {
+        "BOO_TASK_ID": str(task.id),
+        "BOO_TASK_NAME": task.task_name,
+        "BOO_SLOT": execution.scheduled_for.isoformat() if execution.scheduled_for else "",
+    }
+    try:
+        if isinstance(action, ShellAction):
+            refused = shell_policy(owner)
+            return Outcome(False, refused) if refused else run_shell(action, env)
+        if isinstance(action, WebhookAction):
+            return run_webhook(action)
+        if isinstance(action, EmailAction):
+            from boo_cli.services.mail import send
+
+            return run_email(action, send)
+        return _builtin(engine, action, owner, profile, clock)
+    except Exception as exc:  # a bug or a broken configuration must not stop the other tasks
+        return Outcome(False, f"{type(exc).__name__}: {exc}")
+
+
+def _builtin(engine, action: BuiltinAction, owner: User, profile: BusinessProfile, clock: Clock) -> Outcome:
+    from boo_cli.automation import builtins
+
+    with db.new_session(engine) as session:
+        db.set_actor(session, owner.id)
+        text = builtins.run(action, session, owner, profile, clock())
+    log: dict[str, Any] = {"stdout": text}
+    if action.mail_to and text:
+        from boo_cli.services.mail import send
+
+        mailed = run_email(
+            EmailAction(
+                to=action.mail_to, subject=f"boo: {action.name} for {profile.business_name}", body=text
+            ),
+            send,
+        )
+        if not mailed.ok:
+            return Outcome(False, mailed.error, log)
+        log["sent_to"] = action.mail_to
+    return Outcome(True, None, log)
+
+
+def _rescue_abandoned(engine, clock: Clock, report: RunReport, shell_policy: ShellPolicy) -> None:
+    """Fail runs whose runner died (running past timeout + grace) and rerun their slots by policy."""
+    now = clock()
+    with db.new_session(engine) as session:
+        stale = session.exec(
+            select(TaskExecution, AutomationTask)
+            .join(AutomationTask, AutomationTask.id == TaskExecution.automation_task_id)
+            .where(
+                TaskExecution.status == ExecutionStatus.RUNNING,
+                TaskExecution.started_at < now - ABANDON_GRACE,
+            )
+        ).all()
+    for execution, task in stale:
+        timeout = timedelta(seconds=load_action(task.action_config).timeout_seconds)
+        if execution.started_at + timeout + ABANDON_GRACE > now:
+            continue
+        reason = (
+            f"abandoned: still 'running' {int((now - execution.started_at).total_seconds())} s after it "
+            f"started (timeout {int(timeout.total_seconds())} s); its runner was stopped"
+        )
+        with db.new_session(engine, immediate=True) as session, session.begin():
+            db.set_actor(session, _owner_id(session, task))
+            won = session.execute(
+                sa.update(TaskExecution)
+                .where(TaskExecution.id == execution.id, TaskExecution.status == ExecutionStatus.RUNNING)
+                .values(status=ExecutionStatus.FAILED, completed_at=now, error_message=reason)
+            ).rowcount
+        if not won:
+            continue  # another runner rescued it first
+        report.abandoned.append(task.task_name)
+        policy = load_trigger(task.trigger_config).missed
+        if policy == "skip" or not task.is_active or execution.scheduled_for is None:
+            continue
+        rescue_id = _claim_attempt(engine, execution, clock, reason=reason, kind="rescue")
+        if rescue_id is not None:
+            report.results.append(_execute(engine, rescue_id, clock, shell_policy))

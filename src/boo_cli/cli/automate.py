@@ -1,0 +1,529 @@
+"""`boo automate`: scheduled tasks, and `run-due`, which cron calls every minute."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from boo_cli.cli.context import app_context
+from boo_cli.cli.options import JsonOption, YesOption
+from boo_cli.cli.output import Column, emit_record, emit_table, print_json
+
+app = typer.Typer(
+    help="Schedule tasks (cron, intervals, one-offs) and run them with cron.", no_args_is_help=True
+)
+
+TaskRef = Annotated[str, typer.Argument(metavar="TASK", help="Name, id or id prefix.")]
+CronOpt = Annotated[str | None, typer.Option("--cron", help="5-field cron, e.g. '0 9 * * MON' (in --tz).")]
+EveryOpt = Annotated[str | None, typer.Option("--every", help="An interval: 15m, 2h, 1d.")]
+AtOpt = Annotated[
+    str | None, typer.Option("--at", help="Once, at this time: '2026-03-29 09:00', 'friday 9:30'.")
+]
+TzOpt = Annotated[str | None, typer.Option("--tz", help="Time zone of --cron/--at (default: yours).")]
+MissedOpt = Annotated[
+    str | None, typer.Option("--missed", help="Missed slots: skip, latest (default) or all.")
+]
+ShellOpt = Annotated[str | None, typer.Option("--shell", help="Run this shell command.")]
+WebhookOpt = Annotated[str | None, typer.Option("--webhook", help="Call this http(s) URL.")]
+MethodOpt = Annotated[str | None, typer.Option("--method", help="Webhook method (default POST).")]
+HeaderOpt = Annotated[
+    list[str] | None, typer.Option("--header", help="Webhook header 'Name: value' (repeatable).")
+]
+EmailOpt = Annotated[
+    list[str] | None, typer.Option("--email", help="Send an email to this address (repeatable).")
+]
+SubjectOpt = Annotated[str | None, typer.Option("--subject", help="Email subject.")]
+BodyOpt = Annotated[str | None, typer.Option("--body", help="Webhook JSON body, or the email's text.")]
+BuiltinOpt = Annotated[
+    str | None, typer.Option("--builtin", help="milestone-digest, audit-reminder or noop.")
+]
+DaysOpt = Annotated[
+    int | None, typer.Option("--days", min=1, help="audit-reminder: remind after this many days.")
+]
+MailToOpt = Annotated[
+    list[str] | None, typer.Option("--mail-to", help="Built-ins: also email the result here.")
+]
+TimeoutOpt = Annotated[
+    str | None, typer.Option("--timeout", help="Stop the action after this long (default 5m).")
+]
+RetriesOpt = Annotated[
+    int | None, typer.Option("--retries", min=0, max=10, help="Try again this many times.")
+]
+FoldOpt = Annotated[
+    int | None, typer.Option("--fold", min=0, max=1, help="--at in the repeated hour: 0 first, 1 second.")
+]
+
+
+def _now() -> datetime:
+    from boo_cli.services.dates import now_utc
+
+    return now_utc()
+
+
+def _specs(
+    user,
+    cron,
+    every,
+    at,
+    tz,
+    missed,
+    fold,
+    shell,
+    webhook,
+    method,
+    header,
+    email,
+    subject,
+    body,
+    builtin,
+    days,
+    mail_to,
+    timeout,
+    retries,
+):
+    from boo_cli.services.accounts import normalize_timezone
+    from boo_cli.services.automation import ActionSpec, TriggerSpec
+    from boo_cli.services.dates import parse_instant, today_in
+
+    zone = normalize_timezone(tz, field="--tz") if tz else user.timezone or "UTC"
+    when = parse_instant(at, zone=zone, today=today_in(zone), field="--at", fold=0 if fold is None else fold)
+    trigger = TriggerSpec(cron=cron, every=every, at=when, tz=tz, missed=missed)
+    action = ActionSpec(
+        shell=shell,
+        webhook=webhook,
+        email=email,
+        builtin=builtin,
+        method=method,
+        headers=header,
+        body=body,
+        subject=subject,
+        days=days,
+        mail_to=mail_to,
+        timeout=timeout,
+        retries=retries,
+    )
+    return trigger, action
+
+
+def task_json(task, last=None) -> dict:
+    from boo_cli.services.automation import describe_action, describe_trigger
+
+    return {
+        "id": task.id,
+        "name": task.task_name,
+        "type": task.task_type,
+        "description": task.description,
+        "enabled": bool(task.is_active),
+        "trigger": describe_trigger(task),
+        "action": describe_action(task),
+        "trigger_config": task.trigger_config,
+        "action_config": task.action_config,
+        "next_run_at": task.next_run_at if task.is_active else None,
+        "last_run_at": task.last_run_at,
+        "last_status": last.status if last else None,
+    }
+
+
+def execution_json(execution, task) -> dict:
+    from boo_cli.services.automation import duration_of
+
+    duration = duration_of(execution)
+    return {
+        "id": execution.id,
+        "task": task.task_name,
+        "slot": execution.scheduled_for,
+        "attempt": execution.attempt,
+        "status": execution.status,
+        "started_at": execution.started_at,
+        "completed_at": execution.completed_at,
+        "duration_seconds": duration.total_seconds() if duration else None,
+        "error": execution.error_message,
+        "log": execution.execution_log,
+    }
+
+
+EXECUTION_COLUMNS = [
+    Column("started", lambda p: p[0].started_at),
+    Column("task", lambda p: p[1].task_name, style="bold"),
+    Column("slot", lambda p: p[0].scheduled_for),
+    Column("try", lambda p: p[0].attempt, justify="right"),
+    Column("status", lambda p: p[0].status),
+    Column("seconds", lambda p: (p[0].execution_log or {}).get("duration_seconds", ""), justify="right"),
+    Column("error", lambda p: (p[0].error_message or "")[:80]),
+]
+
+
+@app.command()
+def add(
+    name: Annotated[str, typer.Argument(help="A name for the task, unique in the business.")],
+    cron: CronOpt = None,
+    every: EveryOpt = None,
+    at: AtOpt = None,
+    tz: TzOpt = None,
+    missed: MissedOpt = None,
+    fold: FoldOpt = None,
+    shell: ShellOpt = None,
+    webhook: WebhookOpt = None,
+    method: MethodOpt = None,
+    header: HeaderOpt = None,
+    email: EmailOpt = None,
+    subject: SubjectOpt = None,
+    body: BodyOpt = None,
+    builtin: BuiltinOpt = None,
+    days: DaysOpt = None,
+    mail_to: MailToOpt = None,
+    timeout: TimeoutOpt = None,
+    retries: RetriesOpt = None,
+    description: Annotated[str | None, typer.Option("--description", "-d", help="What it is for.")] = None,
+    _json: JsonOption = False,
+) -> None:
+    """Schedule a task: a trigger (--cron, --every, --at) and an action (--shell, --webhook, ...)."""
+    from boo_cli.cli.identity import acting_user, current_business
+    from boo_cli.services import automation
+
+    with app_context().session() as session:
+        user = acting_user(session)
+        profile = current_business(session, user)
+        trigger_spec, action_spec = _specs(
+            user,
+            cron,
+            every,
+            at,
+            tz,
+            missed,
+            fold,
+            shell,
+            webhook,
+            method,
+            header,
+            email,
+            subject,
+            body,
+            builtin,
+            days,
+            mail_to,
+            timeout,
+            retries,
+        )
+        now = _now()
+        task = automation.add_task(
+            session,
+            user,
+            profile,
+            name=name,
+            description=description,
+            now=now,
+            trigger=automation.build_trigger(trigger_spec, zone=user.timezone or "UTC", now=now),
+            action=automation.build_action(action_spec),
+        )
+        app_context().say(f"Scheduled '{task.task_name}': {automation.describe_trigger(task)}.")
+        _show(session, user, task)
+
+
+@app.command("list")
+def list_(_json: JsonOption = False) -> None:
+    """List the current business's tasks: next run (your time), last status, enabled."""
+    from boo_cli.cli.identity import acting_user, current_business
+    from boo_cli.services import automation
+
+    with app_context().session() as session:
+        user = acting_user(session)
+        tasks = automation.list_tasks(session, user, current_business(session, user))
+        last = automation.last_runs(session, tasks)
+        emit_table(
+            tasks,
+            [
+                Column("name", lambda t: t.task_name, style="bold"),
+                Column("type", lambda t: t.task_type),
+                Column("when", automation.describe_trigger),
+                Column("next run", lambda t: t.next_run_at if t.is_active else None),
+                Column("last", lambda t: last[t.id].status if t.id in last else None),
+                Column("enabled", lambda t: bool(t.is_active)),
+            ],
+            json_data=[task_json(t, last.get(t.id)) for t in tasks],
+            empty="No tasks yet: boo automate add NAME --cron '0 9 * * MON' --builtin milestone-digest",
+        )
+
+
+def _show(session, user, task) -> None:
+    from boo_cli.services import automation
+
+    recent = automation.logs(session, user, task=task, limit=10)
+    if app_context().json:
+        print_json(
+            {
+                **task_json(task, recent[0][0] if recent else None),
+                "executions": [execution_json(e, t) for e, t in recent],
+            }
+        )
+        return
+    emit_record(
+        [
+            ("id", str(task.id)),
+            ("when", automation.describe_trigger(task)),
+            ("does", automation.describe_action(task)),
+            ("missed slots", task.trigger_config.get("missed")),
+            ("timeout", f"{task.action_config.get('timeout_seconds')} s"),
+            ("retries", task.action_config.get("retries")),
+            ("enabled", bool(task.is_active)),
+            ("next run", task.next_run_at if task.is_active else None),
+            ("last run", task.last_run_at),
+            ("description", task.description),
+        ],
+        title=task.task_name,
+        json_data=None,
+    )
+    emit_table(recent, EXECUTION_COLUMNS, empty="No runs yet.")
+
+
+@app.command()
+def show(ref: TaskRef, _json: JsonOption = False) -> None:
+    """Show a task's configuration and its last 10 runs."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.services import automation
+
+    with app_context().session() as session:
+        user = acting_user(session)
+        _show(session, user, automation.get_task(session, user, ref))
+
+
+@app.command()
+def edit(
+    ref: TaskRef,
+    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
+    description: Annotated[str | None, typer.Option("--description", "-d", help="What it is for.")] = None,
+    cron: CronOpt = None,
+    every: EveryOpt = None,
+    at: AtOpt = None,
+    tz: TzOpt = None,
+    missed: MissedOpt = None,
+    fold: FoldOpt = None,
+    shell: ShellOpt = None,
+    webhook: WebhookOpt = None,
+    method: MethodOpt = None,
+    header: HeaderOpt = None,
+    email: EmailOpt = None,
+    subject: SubjectOpt = None,
+    body: BodyOpt = None,
+    builtin: BuiltinOpt = None,
+    days: DaysOpt = None,
+    mail_to: MailToOpt = None,
+    timeout: TimeoutOpt = None,
+    retries: RetriesOpt = None,
+    _json: JsonOption = False,
+) -> None:
+    """Change a task: a new trigger (--cron/--every/--at) or action (--shell/...) replaces the old one."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.errors import Invalid
+    from boo_cli.services import automation
+
+    with app_context().session() as session:
+        user = acting_user(session)
+        task = automation.get_task(session, user, ref)
+        trigger_spec, action_spec = _specs(
+            user,
+            cron,
+            every,
+            at,
+            tz,
+            missed,
+            fold,
+            shell,
+            webhook,
+            method,
+            header,
+            email,
+            subject,
+            body,
+            builtin,
+            days,
+            mail_to,
+            timeout,
+            retries,
+        )
+        new_trigger = any((cron, every, at)) or None
+        new_action = any((shell, webhook, email, builtin)) or None
+        if not (new_trigger or new_action or name is not None or description is not None):
+            raise Invalid("nothing to change: give a new trigger, action, --name or --description")
+        now = _now()
+        automation.edit_task(
+            session,
+            task,
+            now=now,
+            name=name,
+            description=description,
+            trigger=new_trigger
+            and automation.build_trigger(trigger_spec, zone=user.timezone or "UTC", now=now),
+            action=new_action and automation.build_action(action_spec),
+        )
+        _show(session, user, task)
+
+
+def _switch(ref: str, active: bool) -> None:
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.services import automation
+
+    with app_context().session() as session:
+        user = acting_user(session)
+        task = automation.set_active(session, automation.get_task(session, user, ref), active, now=_now())
+        app_context().say(f"'{task.task_name}' is {'enabled' if active else 'disabled'}.")
+
+
+@app.command()
+def enable(ref: TaskRef) -> None:
+    """Switch a task on; slots that fell while it was off are not run."""
+    _switch(ref, True)
+
+
+@app.command()
+def disable(ref: TaskRef) -> None:
+    """Switch a task off (its history stays)."""
+    _switch(ref, False)
+
+
+@app.command()
+def delete(ref: TaskRef, yes: YesOption = False) -> None:
+    """Delete a task and its run history (asks first)."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.services import automation
+
+    ctx = app_context()
+    with ctx.session() as session:
+        user = acting_user(session)
+        task = automation.get_task(session, user, ref)
+        if not ctx.confirm(f"Delete the task '{task.task_name}' and its run history?", yes=yes):
+            raise typer.Exit(1)
+        automation.delete_task(session, task)
+        ctx.say(f"Deleted '{task.task_name}'.")
+
+
+@app.command("next")
+def next_(
+    ref: TaskRef,
+    count: Annotated[int, typer.Option("-n", "--count", min=1, max=100, help="How many.")] = 5,
+    _json: JsonOption = False,
+) -> None:
+    """Show when a task runs next, and its trigger in plain English."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.output import local_time
+    from boo_cli.services import automation
+
+    ctx = app_context()
+    with ctx.session() as session:
+        task = automation.get_task(session, acting_user(session), ref)
+        runs = automation.next_runs(task, now=_now(), count=count)
+        if ctx.json:
+            print_json({"task": task.task_name, "trigger": automation.describe_trigger(task), "next": runs})
+            return
+        ctx.say(f"{task.task_name}: {automation.describe_trigger(task)}")
+        from boo_cli.cli.output import emit_text
+
+        for run in runs:
+            emit_text(local_time(run))
+
+
+@app.command()
+def run(ref: TaskRef, _json: JsonOption = False) -> None:
+    """Run a task now, outside its schedule; recorded like any other run."""
+    from boo_cli.automation.runner import run_now
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.db import get_engine
+    from boo_cli.services import automation
+
+    ctx = app_context()
+    with ctx.session() as session:
+        task = automation.get_task(session, acting_user(session), ref)
+    result = run_now(get_engine(ctx.database_url()), task.id, shell_policy=shell_policy(ctx.database_url()))
+    if ctx.json:
+        print_json(result)
+    elif result.output:
+        from boo_cli.cli.output import emit_text
+
+        emit_text(result.output.rstrip("\n"))
+    if not result.ok:
+        from boo_cli.errors import BooError
+
+        raise BooError(f"'{result.task}' failed: {result.error}")
+    ctx.say(f"'{result.task}' ran.")
+
+
+@app.command()
+def logs(
+    ref: Annotated[str | None, typer.Argument(metavar="[TASK]", help="Only this task's runs.")] = None,
+    failed: Annotated[bool, typer.Option("--failed", help="Only failed runs.")] = False,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only runs since: 2026-03-01, -7d, yesterday.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many.")] = 50,
+    _json: JsonOption = False,
+) -> None:
+    """Show runs with their status, duration and error, newest first."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.services import automation
+    from boo_cli.services.dates import parse_since
+
+    with app_context().session() as session:
+        user = acting_user(session)
+        task = automation.get_task(session, user, ref) if ref else None
+        rows = automation.logs(
+            session,
+            user,
+            task=task,
+            failed_only=failed,
+            since=parse_since(since, zone=user.timezone),
+            limit=limit,
+        )
+        emit_table(
+            rows, EXECUTION_COLUMNS, json_data=[execution_json(e, t) for e, t in rows], empty="No runs."
+        )
+
+
+@app.command()
+def status(_json: JsonOption = False) -> None:
+    """When run-due last ran here, a warning if cron seems to have stopped, and the crontab line to use."""
+    from boo_cli.services import logins
+    from boo_cli.services.cron_setup import crontab_line, health
+
+    ctx = app_context()
+    url = ctx.database_url()
+    report = health(logins.last_run_due(url), now=_now())
+    line = crontab_line(ctx.db)
+    if ctx.json:
+        print_json({**report, "crontab": line})
+        return
+    emit_record(
+        [
+            ("last run-due", report["last_started"] or "never on this machine"),
+            ("state", report["state"]),
+            ("crontab line", line),
+        ],
+        json_data=None,
+    )
+    if report["warning"]:
+        ctx.say(f"Warning: {report['warning']}")
+
+
+def shell_policy(url: str):
+    from boo_cli.services.cron_setup import shell_policy as policy
+
+    return policy(url)
+
+
+@app.command("run-due")
+def run_due(
+    now: Annotated[
+        str | None, typer.Option("--now", help="Pretend it is this instant (ISO 8601 with offset).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10000, help="At most this many tasks.")] = 100,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what is due; run and change nothing.")
+    ] = False,
+    user: Annotated[str | None, typer.Option("--user", help="Only this user's tasks (email).")] = None,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="List what ran.")] = False,
+) -> None:
+    """Run every due task once (cron calls this every minute). Quiet on success; exit 1 if any failed."""
+    from boo_cli.cli.run_due import run_due_command
+
+    run_due_command(now=now, limit=limit, dry_run=dry_run, user=user, verbose=verbose)

@@ -1,0 +1,81 @@
+"""`boo run`: the short name of `boo automate run-due`, the command cron calls every minute."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from boo_cli.cli.context import app_context
+
+app = typer.Typer()
+
+
+def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | None, verbose: bool) -> None:
+    from boo_cli.automation.runner import run_due
+    from boo_cli.cli.output import emit_text, local_time
+    from boo_cli.db import get_engine
+    from boo_cli.services import logins
+    from boo_cli.services.cron_setup import shell_policy
+    from boo_cli.services.dates import now_utc, parse_instant
+
+    ctx = app_context()
+    url = ctx.database_url()
+    pinned = parse_instant(now, zone="UTC", today=now_utc().date(), field="--now", fold=0) if now else None
+    with ctx.session():
+        pass  # brings the schema up to date before any claim
+    started = now_utc()
+    report = run_due(
+        get_engine(url),
+        now=pinned,
+        limit=limit,
+        dry_run=dry_run,
+        user_email=user,
+        shell_policy=shell_policy(url),
+    )
+    if dry_run:
+        for name, slots in report.planned:
+            emit_text(
+                f"{name}: would run {', '.join(local_time(s) for s in slots) or 'nothing (missed, skipped)'}"
+            )
+        return
+    logins.record_run_due(
+        url, started=started.isoformat(), ran=len(report.results), failed=len(report.failed)
+    )
+    for name in report.abandoned:
+        sys.stderr.write(f"boo: '{name}' had a run left unfinished by a stopped runner; marked failed\n")
+    for result in report.results:
+        if verbose:
+            slot = local_time(result.slot) if result.slot else "now"
+            emit_text(
+                "\t".join(
+                    [
+                        "ok" if result.ok else "FAILED",
+                        result.owner,
+                        result.task,
+                        slot,
+                        f"try {result.attempt}",
+                    ]
+                )
+            )
+        if not result.ok:
+            sys.stderr.write(f"boo: '{result.task}' ({result.owner}) failed: {result.error}\n")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("run")
+def run(
+    now: Annotated[
+        str | None, typer.Option("--now", help="Pretend it is this instant (ISO 8601 with offset).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10000, help="At most this many tasks.")] = 100,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what is due; run and change nothing.")
+    ] = False,
+    user: Annotated[str | None, typer.Option("--user", help="Only this user's tasks (email).")] = None,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="List what ran.")] = False,
+) -> None:
+    """Run every due scheduled task once: short for 'boo automate run-due'."""
+    run_due_command(now=now, limit=limit, dry_run=dry_run, user=user, verbose=verbose)

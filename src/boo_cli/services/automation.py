@@ -1,0 +1,317 @@
+"""Automation tasks of a user's businesses: define, change, switch on and off, and read their runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+from sqlmodel import Session, select
+
+from boo_cli.automation.actions import BuiltinAction, EmailAction, ShellAction, WebhookAction, load_action
+from boo_cli.automation.triggers import CronTrigger, IntervalTrigger, OnceTrigger, load_trigger, parse_every
+from boo_cli.errors import Conflict, Invalid, NotFound
+from boo_cli.models import AutomationTask, BusinessProfile, TaskExecution, User
+from boo_cli.models.enums import ExecutionStatus
+from boo_cli.services import validation
+from boo_cli.services.lookup import resolve
+
+
+@dataclass(frozen=True)
+class TriggerSpec:
+    cron: str | None = None
+    every: str | None = None
+    at: datetime | None = None
+    tz: str | None = None
+    missed: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    shell: str | None = None
+    webhook: str | None = None
+    email: list[str] | None = None
+    builtin: str | None = None
+    method: str | None = None
+    headers: list[str] | None = None
+    body: str | None = None
+    subject: str | None = None
+    days: int | None = None
+    mail_to: list[str] | None = None
+    timeout: str | None = None
+    retries: int | None = None
+
+
+def task_scope(user: User, profile: BusinessProfile | None = None) -> list[Any]:
+    owned = select(BusinessProfile.id).where(BusinessProfile.user_id == user.id)
+    scope = [AutomationTask.business_profile_id.in_(owned)]
+    if profile is not None:
+        scope.append(AutomationTask.business_profile_id == profile.id)
+    return scope
+
+
+def _pydantic_message(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    return str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+
+
+def build_trigger(spec: TriggerSpec, *, zone: str, now: datetime):
+    """A validated trigger from the command-line options: exactly one of --cron, --every, --at."""
+    given = [name for name in ("cron", "every", "at") if getattr(spec, name)]
+    if len(given) != 1:
+        raise Invalid("give exactly one trigger: --cron EXPR, --every INTERVAL or --at WHEN", field="trigger")
+    common = {"tz": spec.tz or zone, "missed": spec.missed or "latest"}
+    if spec.missed and spec.missed not in ("skip", "latest", "all"):
+        raise Invalid(f"{spec.missed!r} is not one of: skip, latest, all", field="--missed")
+    try:
+        if spec.cron:
+            return CronTrigger(expr=spec.cron, **common)
+        if spec.every:
+            anchor = now.astimezone(UTC).replace(second=0, microsecond=0)
+            return IntervalTrigger(every_seconds=parse_every(spec.every), anchor=anchor, **common)
+        return OnceTrigger(at=spec.at.astimezone(UTC), **common)
+    except ValidationError as exc:
+        raise Invalid(_pydantic_message(exc), field="trigger") from exc
+
+
+def _headers(items: list[str] | None) -> dict[str, str]:
+    headers = {}
+    for item in items or []:
+        name, sep, value = item.partition(":")
+        if not sep or not name.strip():
+            raise Invalid(f"{item!r} is not a header; use 'Name: value'", field="--header")
+        headers[name.strip()] = value.strip()
+    return headers
+
+
+def build_action(spec: ActionSpec):
+    """A validated action from the options: exactly one of --shell, --webhook, --email, --builtin."""
+    from boo_cli.services.accounts import normalize_email
+
+    given = [name for name in ("shell", "webhook", "email", "builtin") if getattr(spec, name)]
+    if len(given) != 1:
+        raise Invalid(
+            "give exactly one action: --shell CMD, --webhook URL, --email TO or --builtin NAME",
+            field="action",
+        )
+    common: dict[str, Any] = {}
+    if spec.timeout:
+        common["timeout_seconds"] = parse_every_seconds(spec.timeout, field="--timeout")
+    if spec.retries is not None:
+        common["retries"] = spec.retries
+    try:
+        if spec.shell:
+            return ShellAction(command=spec.shell, **common)
+        if spec.webhook:
+            body = _json_body(spec.body)
+            return WebhookAction(
+                url=spec.webhook,
+                method=(spec.method or "POST").upper(),
+                headers=_headers(spec.headers),
+                body=body,
+                **common,
+            )
+        if spec.email:
+            to = [normalize_email(address, field="--email") for address in spec.email]
+            if not spec.subject:
+                raise Invalid("an email task needs --subject", field="--subject")
+            return EmailAction(to=to, subject=spec.subject, body=spec.body or "", **common)
+        mail_to = [normalize_email(a, field="--mail-to") for a in spec.mail_to or []]
+        return BuiltinAction(name=spec.builtin, days=spec.days or 90, mail_to=mail_to, **common)
+    except ValidationError as exc:
+        raise Invalid(_pydantic_message(exc), field="action") from exc
+
+
+def _json_body(text: str | None) -> Any:
+    if text is None:
+        return None
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise Invalid(f"is not JSON: {exc}", field="--body") from exc
+
+
+def parse_every_seconds(text: str, *, field: str) -> int:
+    try:
+        return parse_every(text) if not text.strip().isdigit() else int(text)
+    except Invalid as exc:
+        raise Invalid(exc.message.split(": ", 1)[-1], field=field) from exc
+
+
+def add_task(
+    session: Session,
+    user: User,
+    profile: BusinessProfile,
+    *,
+    name: str,
+    trigger,
+    action,
+    description: str | None = None,
+    now: datetime,
+) -> AutomationTask:
+    """A new active task; its first slot is the first one after now (nothing before it ever runs)."""
+    if profile.user_id != user.id:
+        raise NotFound("no such profile")
+    task_name = validation.text(name, AutomationTask, "task_name", field="NAME", required=True)
+    exists = session.exec(
+        select(AutomationTask.id).where(
+            AutomationTask.business_profile_id == profile.id, AutomationTask.task_name == task_name
+        )
+    ).first()
+    if exists:
+        raise Conflict(f"{profile.business_name} already has a task named {task_name!r}")
+    task = AutomationTask(
+        business_profile_id=profile.id,
+        task_name=task_name,
+        task_type=action.kind,
+        description=validation.text(description, AutomationTask, "description", field="--description"),
+        trigger_config=trigger.model_dump(mode="json"),
+        action_config=action.model_dump(mode="json"),
+        is_active=True,
+        next_run_at=trigger.next_after(now),
+    )
+    session.add(task)
+    session.flush()
+    return task
+
+
+def get_task(
+    session: Session, user: User, ref: str, profile: BusinessProfile | None = None
+) -> AutomationTask:
+    return resolve(
+        session,
+        AutomationTask,
+        ref,
+        name_column=AutomationTask.task_name,
+        scope=task_scope(user, profile),
+        noun="task",
+    )
+
+
+def list_tasks(session: Session, user: User, profile: BusinessProfile | None = None) -> list[AutomationTask]:
+    query = select(AutomationTask).where(*task_scope(user, profile)).order_by(AutomationTask.task_name)
+    return list(session.exec(query))
+
+
+def last_runs(session: Session, tasks: list[AutomationTask]) -> dict[Any, TaskExecution]:
+    """The newest execution of each task, in one query."""
+    if not tasks:
+        return {}
+    newest = (
+        select(TaskExecution.automation_task_id, sa.func.max(TaskExecution.started_at).label("at"))
+        .where(TaskExecution.automation_task_id.in_([t.id for t in tasks]))
+        .group_by(TaskExecution.automation_task_id)
+        .subquery()
+    )
+    query = select(TaskExecution).join(
+        newest,
+        sa.and_(
+            TaskExecution.automation_task_id == newest.c.automation_task_id,
+            TaskExecution.started_at == newest.c.at,
+        ),
+    )
+    return {e.automation_task_id: e for e in session.exec(query)}
+
+
+def set_active(session: Session, task: AutomationTask, active: bool, *, now: datetime) -> AutomationTask:
+    """Switch a task on or off. On again, it starts from its first slot after now: slots that fell
+    while it was off are never run."""
+    if bool(task.is_active) == active:
+        raise Conflict(f"the task {task.task_name!r} is already {'enabled' if active else 'disabled'}")
+    task.is_active = active
+    if active:
+        task.next_run_at = load_trigger(task.trigger_config).next_after(now)
+    session.add(task)
+    session.flush()
+    return task
+
+
+def edit_task(
+    session: Session,
+    task: AutomationTask,
+    *,
+    now: datetime,
+    name: str | None = None,
+    description: str | None = None,
+    trigger=None,
+    action=None,
+) -> AutomationTask:
+    if name is not None:
+        task.task_name = validation.text(name, AutomationTask, "task_name", field="--name", required=True)
+    if description is not None:
+        task.description = validation.text(description, AutomationTask, "description", field="--description")
+    if trigger is not None:
+        task.trigger_config = trigger.model_dump(mode="json")
+        task.next_run_at = trigger.next_after(now) if task.is_active else task.next_run_at
+    if action is not None:
+        task.action_config = action.model_dump(mode="json")
+        task.task_type = action.kind
+    session.add(task)
+    session.flush()
+    return task
+
+
+def delete_task(session: Session, task: AutomationTask) -> None:
+    session.delete(task)
+    session.flush()
+
+
+def next_runs(task: AutomationTask, *, now: datetime, count: int) -> list[datetime]:
+    trigger = load_trigger(task.trigger_config)
+    runs, cursor = [], now
+    while len(runs) < count:
+        cursor = trigger.next_after(cursor)
+        if cursor is None:
+            break
+        runs.append(cursor)
+    return runs
+
+
+def logs(
+    session: Session,
+    user: User,
+    *,
+    task: AutomationTask | None = None,
+    failed_only: bool = False,
+    since: datetime | None = None,
+    limit: int = 50,
+) -> list[tuple[TaskExecution, AutomationTask]]:
+    """Executions of the user's tasks, newest first."""
+    query = (
+        select(TaskExecution, AutomationTask)
+        .join(AutomationTask, AutomationTask.id == TaskExecution.automation_task_id)
+        .where(*task_scope(user))
+    )
+    if task is not None:
+        query = query.where(TaskExecution.automation_task_id == task.id)
+    if failed_only:
+        query = query.where(TaskExecution.status == ExecutionStatus.FAILED)
+    if since is not None:
+        query = query.where(TaskExecution.started_at >= since)
+    query = query.order_by(TaskExecution.started_at.desc(), TaskExecution.attempt.desc()).limit(limit)
+    return [(e, t) for e, t in session.exec(query)]
+
+
+def describe_trigger(task: AutomationTask) -> str:
+    return load_trigger(task.trigger_config).describe()
+
+
+def describe_action(task: AutomationTask) -> str:
+    action = load_action(task.action_config)
+    if isinstance(action, ShellAction):
+        return f"shell: {action.command}"
+    if isinstance(action, WebhookAction):
+        return f"webhook: {action.method} {action.url}"
+    if isinstance(action, EmailAction):
+        return f"email to {', '.join(action.to)}: {action.subject}"
+    return f"built-in: {action.name}"
+
+
+def duration_of(execution: TaskExecution) -> timedelta | None:
+    if execution.completed_at is None or execution.started_at is None:
+        return None
+    return execution.completed_at - execution.started_at

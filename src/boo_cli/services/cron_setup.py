@@ -1,0 +1,87 @@
+"""How run-due fits this machine: who may run shell commands here, the crontab line, and whether
+cron still calls run-due."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from boo_cli.config import load_settings, redact
+from boo_cli.models import User
+
+STALE_AFTER = timedelta(minutes=5)
+
+
+def shell_policy(url: str):
+    """Shell actions run arbitrary commands as the OS user running run-due, so on a shared database
+    they run only for the users this machine trusts: `automation.shell_users` in the config file
+    (emails), or by default the users created on this machine."""
+    from boo_cli.services import logins
+
+    configured = (load_settings().get("automation") or {}).get("shell_users")
+    allowed_emails = {str(e).lower() for e in configured} if isinstance(configured, list) else None
+    local = logins.local_users(url)
+
+    def refuse(owner: User) -> str | None:
+        if allowed_emails is not None:
+            trusted = owner.email.lower() in allowed_emails
+        else:
+            trusted = str(owner.id) in local
+        if trusted:
+            return None
+        return (
+            f"shell tasks of {owner.email} do not run on this machine: the account was not created here "
+            "(list it in automation.shell_users in the config file to allow it)"
+        )
+
+    return refuse
+
+
+def boo_executable() -> str:
+    """The absolute path of the boo command that is running, for a crontab line."""
+    here = Path(sys.argv[0])
+    if here.name == "boo" and here.exists():
+        return str(here.resolve())
+    found = shutil.which("boo")
+    return str(Path(found).resolve()) if found else f"{Path(sys.executable).resolve()} -m boo_cli"
+
+
+def crontab_line(db_flag: str | None = None) -> str:
+    """The line to paste into `crontab -e`: every minute, with the settings this shell has."""
+    env = []
+    for name in ("BOO_HOME", "BOO_DATABASE_URL"):
+        if os.environ.get(name):
+            value = redact(os.environ[name]) if name == "BOO_DATABASE_URL" else os.environ[name]
+            env.append(f"{name}={shlex.quote(value)}")
+    db = f" --db {shlex.quote(redact(db_flag))}" if db_flag else ""
+    return " ".join(["* * * * *", *env, f"{boo_executable()}{db} automate run-due"])
+
+
+def health(last: dict[str, Any] | None, *, now: datetime) -> dict[str, Any]:
+    """What the last run-due on this machine says about cron."""
+    if not last:
+        return {
+            "last_started": None,
+            "state": "run-due has never run here",
+            "warning": "nothing has called run-due on this machine yet: add the crontab line below",
+        }
+    started = datetime.fromisoformat(last["started"])
+    age = now - started
+    warning = None
+    if age > STALE_AFTER:
+        warning = (
+            f"run-due last ran {int(age.total_seconds() // 60)} minutes ago: cron seems to have "
+            "stopped calling it (check 'crontab -l' and the cron log)"
+        )
+    state = f"{last.get('ran', 0)} run(s), {last.get('failed', 0)} failed"
+    return {
+        "last_started": started,
+        "state": state,
+        "warning": warning,
+        **{k: last[k] for k in last if k not in {"started"}},
+    }
