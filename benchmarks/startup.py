@@ -16,14 +16,15 @@ from _timing import BOO, PYTHON, interleaved_medians, median_ms, report
 
 
 def command_tree() -> dict[str, list[str]]:
-    import typer
+    """boo's groups and their verbs (nested groups flattened into 'milestone-add' style names)."""
+    from boo_cli.cli.app import command_paths
 
-    from boo_cli.cli.app import app
-
-    root = typer.main.get_command(app)
     tree: dict[str, list[str]] = {}
-    for name, command in root.commands.items():
-        tree[name] = sorted(getattr(command, "commands", {}) or [])
+    for path, _command in command_paths():
+        group, *verb = path.split()[1:]
+        tree.setdefault(group, [])
+        if verb:
+            tree[group].append("-".join(verb))
     return tree
 
 
@@ -85,6 +86,9 @@ def main() -> None:
                 "current": [BOO, "db", "current"],
                 "list": [BOO, "profile", "list"],
                 "json": [BOO, "--json", "profile", "list"],
+                "res_list": [BOO, "resources", "list"],
+                "res_search": [BOO, "resources", "search", "cash flow"],
+                "res_show": [BOO, "resources", "show", "pricing-a-service"],
             },
             env=env,
         )
@@ -109,6 +113,9 @@ def main() -> None:
             ),
             ("boo profile list (SQLite, 21 profiles)", profile_list, profile_list / import_sqlmodel, 1.5),
             ("boo --json profile list", profile_json, profile_json / import_sqlmodel, 1.5),
+            ("boo resources list (no database)", ms["res_list"], ms["res_list"] / bare_help, 1.25),
+            ("boo resources search (no database)", ms["res_search"], ms["res_search"] / bare_help, 1.25),
+            ("boo resources show (no database)", ms["res_show"], ms["res_show"] / bare_help, 1.25),
         ]
     )
 

@@ -34,7 +34,17 @@ def test_python_dash_m_and_version(tmp_path):
     assert result.stdout.startswith("boo ")
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], ["db", "--help"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["--version"],
+        ["db", "--help"],
+        ["resources", "list"],
+        ["resources", "search", "cash flow"],
+        ["resources", "show", "pricing-a-service"],
+    ],
+)
 def test_help_and_version_import_no_database_code(tmp_path, args):
     probe = (
         "import sys, runpy\n"
@@ -108,3 +118,9 @@ def test_a_wheel_installed_elsewhere_carries_its_migrations(tmp_path):
     assert upgrade.returncode == 0, upgrade.stderr
     check = run([str(target_python), "-m", "boo_cli", "db", "check"], env=env, cwd=elsewhere)
     assert check.returncode == 0, check.stderr
+    library = run(
+        [str(target_python), "-m", "boo_cli", "--json", "resources", "list"], env=env, cwd=elsewhere
+    )
+    assert len(json.loads(library.stdout)) >= 15, library.stderr
+    templates = Path(site, "boo_cli", "reports", "templates")
+    assert (templates / "strategy.md.j2").is_file() and (templates / "digest.md.j2").is_file()

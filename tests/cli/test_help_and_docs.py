@@ -32,3 +32,14 @@ def test_every_command_is_documented():
     text = "\n".join(p.read_text() for p in DOCS.glob("*.md"))
     missing = [path for path, _ in command_paths() if f"`{path}" not in text]
     assert missing == []
+
+
+def test_the_root_listing_says_what_each_group_says_of_itself():
+    import importlib
+
+    from boo_cli.cli.app import GROUPS
+
+    for name, (module, summary) in GROUPS.items():
+        app = importlib.import_module(module).app
+        own = app.info.help or next(iter(app.registered_commands)).callback.__doc__
+        assert own.strip().splitlines()[0] == summary, name

@@ -60,6 +60,7 @@ class EmailAction(_Action):
 BUILTINS = {
     "milestone-digest": "overdue and upcoming milestones of the business",
     "audit-reminder": "a reminder when the business's last audit is older than --days (default 90)",
+    "newsletter-digest": "the owner's newsletter digest, at most once per subscription period",
     "noop": "does nothing (for testing a schedule)",
 }
 

@@ -15,6 +15,10 @@ def run(action: BuiltinAction, session: Session, owner: User, profile: BusinessP
         return milestone_digest(session, owner, profile, now)
     if action.name == "audit-reminder":
         return audit_reminder(session, profile, now, action.days)
+    if action.name == "newsletter-digest":
+        from boo_cli.services.digest_mail import send_due_digests
+
+        return send_due_digests(session, owner, now=now)
     return ""
 
 

@@ -300,7 +300,7 @@ def _perform(engine, action, task, owner, profile, execution, clock, shell_polic
 def _builtin(engine, action: BuiltinAction, owner: User, profile: BusinessProfile, clock: Clock) -> Outcome:
     from boo_cli.automation import builtins
 
-    with db.new_session(engine) as session:
+    with db.new_session(engine, immediate=True) as session, session.begin():
         db.set_actor(session, owner.id)
         text = builtins.run(action, session, owner, profile, clock())
     log: dict[str, Any] = {"stdout": text}

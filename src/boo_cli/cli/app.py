@@ -14,18 +14,35 @@ from boo_cli.cli.context import AppContext, app_context, env_flag, start_context
 from boo_cli.errors import BooError
 
 # Every command group is one module with a Typer app named `app`, joined here and nowhere else. A group
-# is imported only when it runs (or for --help and completion), so a command pays for its own module,
-# not for all of them.
-GROUPS = {
-    "init": "boo_cli.cli.init",
-    "user": "boo_cli.cli.user",
-    "profile": "boo_cli.cli.profile",
-    "audit": "boo_cli.cli.audit",
-    "strategy": "boo_cli.cli.strategy",
-    "consult": "boo_cli.cli.consult",
-    "automate": "boo_cli.cli.automate",
-    "run": "boo_cli.cli.run_due",
-    "db": "boo_cli.cli.db",
+# is imported only when it runs or completes, so a command pays for its own module, not for all of them;
+# `boo --help` lists the groups from the one-line summaries here (a test keeps them equal to the
+# modules' own help).
+GROUPS: dict[str, tuple[str, str]] = {
+    "init": (
+        "boo_cli.cli.init",
+        "Set boo up: create (or upgrade) the database, your account and, optionally, your business.",
+    ),
+    "user": ("boo_cli.cli.user", "Manage user accounts, passwords and logins."),
+    "profile": ("boo_cli.cli.profile", "Add, show and switch between your business profiles."),
+    "audit": (
+        "boo_cli.cli.audit",
+        "Audit your business: a health check with scores, recommendations and reports.",
+    ),
+    "strategy": ("boo_cli.cli.strategy", "Plan growth: strategies with timelines, milestones and progress."),
+    "consult": (
+        "boo_cli.cli.consult",
+        "Book consultations, keep their notes, and export them to your calendar.",
+    ),
+    "automate": (
+        "boo_cli.cli.automate",
+        "Schedule tasks (cron, intervals, one-offs) and run them with cron.",
+    ),
+    "resources": (
+        "boo_cli.cli.resources",
+        "Guides, templates and checklists for a business of one, and the newsletter.",
+    ),
+    "run": ("boo_cli.cli.run_due", "Run every due scheduled task once: short for 'boo automate run-due'."),
+    "db": ("boo_cli.cli.db", "Create, upgrade and inspect the database schema."),
 }
 
 
@@ -33,16 +50,28 @@ class BooGroup(TyperGroup):
     """Loads command groups on demand, and turns every error into one line on stderr and an exit code
     (1 operational, 2 usage)."""
 
+    listing_only = False  # set while the root's own --help is drawn
+
     def list_commands(self, ctx) -> list[str]:
         return [*super().list_commands(ctx), *(name for name in GROUPS if name not in self.commands)]
 
     def get_command(self, ctx, name: str):
-        if name not in self.commands and name in GROUPS:
-            module = importlib.import_module(GROUPS[name])
-            command = typer.main.get_command(module.app)
-            command.name = name
-            self.commands[name] = command
-        return super().get_command(ctx, name)
+        if name in self.commands or name not in GROUPS:
+            return super().get_command(ctx, name)
+        module_name, summary = GROUPS[name]
+        if self.listing_only:
+            return TyperGroup(name=name, help=summary)  # a name and a line is all the listing shows
+        command = typer.main.get_command(importlib.import_module(module_name).app)
+        command.name = name
+        self.commands[name] = command
+        return command
+
+    def get_help(self, ctx) -> str:
+        self.listing_only = ctx.parent is None
+        try:
+            return super().get_help(ctx)
+        finally:
+            self.listing_only = False
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)

@@ -37,7 +37,11 @@ class ResourceDownload(SQLModel, table=True):
 
 class NewsletterSubscription(SQLModel, table=True):
     __tablename__ = "newsletter_subscriptions"
-    __table_args__ = (sa.Index("ix_newsletter_subscriptions_user_id", "user_id"),)
+    __table_args__ = (
+        sa.Index("ix_newsletter_subscriptions_user_id", "user_id"),
+        # Added (0008): one subscription per user and address; unsubscribing keeps the row.
+        sa.UniqueConstraint("user_id", "email", name="uq_newsletter_subscriptions_user_email"),
+    )
 
     id: uuid.UUID = id_field()
     user_id: uuid.UUID = owner_field("users.id")
@@ -49,3 +53,5 @@ class NewsletterSubscription(SQLModel, table=True):
     is_active: bool | None = flag_field(True)
     unsubscribed_at: datetime | None = instant_field()
     created_at: datetime | None = created_at_field()
+    # Added (0008): when the last digest went out, so one goes at most once per period.
+    last_sent_at: datetime | None = instant_field()
