@@ -8,7 +8,7 @@ import json
 import pytest
 import time_machine
 
-from boo_cli.services.resources import TOPICS, TYPES, bundled_dir, load_library, parse
+from boo_cli.services.resources import TOPICS, TYPES, bundled_dir, parse
 from tests.conftest import add_user, init_user, login
 
 
@@ -63,7 +63,8 @@ def test_a_users_folder_is_read_beside_the_bundled_one_and_bad_files_are_skipped
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "my-checklist.md").write_text(
-        '+++\nslug = "my-checklist"\ntitle = "My own checklist"\ntype = "checklist"\ntopics = ["operations"]\n'
+        '+++\nslug = "my-checklist"\ntitle = "My own checklist"\ntype = "checklist"\n'
+        'topics = ["operations"]\n'
         'summary = "Mine."\nversion = 2\nupdated = 2026-11-25\n+++\n\n- [ ] do it\n'
     )
     (folder / "broken.md").write_text("+++\ntitle = 'no slug'\n+++\nbody\n")
@@ -172,7 +173,8 @@ def smtp(boo_home):
     controller.start()
     (boo_home / "config").mkdir(parents=True, exist_ok=True)
     (boo_home / "config" / "config.toml").write_text(
-        f'[smtp]\nhost = "127.0.0.1"\nport = {controller.port}\nfrom = "digest@example.com"\nsecurity = "none"\n'
+        f'[smtp]\nhost = "127.0.0.1"\nport = {controller.port}\n'
+        'from = "digest@example.com"\nsecurity = "none"\n'
     )
     yield received
     controller.stop()
