@@ -7,6 +7,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PYTHON = sys.executable
@@ -69,3 +71,53 @@ def report(rows: list[tuple[str, float, float | None, float | None]]) -> None:
         target_s = f"<={target:.2f}x" if target is not None else ""
         flag = "  OVER" if ratio is not None and target is not None and ratio > target else ""
         print(f"{name:58} {ms:8.1f} {ratio_s:>7} {target_s:>7}{flag}")
+
+
+def boo_init(url: str | None, home: Path, business: str = "Bench Co") -> dict[str, str]:
+    """A database with one user and one business; returns the environment to run boo with."""
+    env = {"BOO_HOME": str(home), "BOO_KEYRING": "file"}
+    db = ["--db", url] if url else []
+    args = [
+        BOO,
+        *db,
+        "init",
+        "--email",
+        "bench@example.com",
+        "--first-name",
+        "B",
+        "--last-name",
+        "M",
+        "--timezone",
+        "UTC",
+        "--password-stdin",
+        "--business",
+        business,
+    ]
+    median_ms(args, runs=1, warmup=0, env=env, input="benchmark password\n")
+    return env
+
+
+@contextmanager
+def temporary_postgres() -> Iterator[str]:
+    """A new PostgreSQL database for one benchmark (BOO_BENCH_POSTGRES_URL's server), dropped after."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from boo_cli import db
+    from boo_cli.config import normalize_url
+
+    admin_url = normalize_url(
+        os.environ.get("BOO_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1/postgres")
+    )
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"boo_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    try:
+        yield sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        db.dispose_engines()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()

@@ -18,37 +18,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _timing import BOO, median_ms, report, run_ms
+from _timing import BOO, boo_init, report, run_ms, temporary_postgres
 
 NOW = datetime(2026, 3, 2, 8, 0, 30, tzinfo=UTC)
 DUE = 100
-
-
-def setup(url: str, home: Path) -> None:
-    env = {"BOO_HOME": str(home), "BOO_KEYRING": "file"}
-    median_ms(
-        [
-            BOO,
-            "--db",
-            url,
-            "init",
-            "--email",
-            "bench@example.com",
-            "--first-name",
-            "B",
-            "--last-name",
-            "M",
-            "--timezone",
-            "UTC",
-            "--password-stdin",
-            "--business",
-            "Bench Co",
-        ],
-        runs=1,
-        warmup=0,
-        env=env,
-        input="benchmark password\n",
-    )
 
 
 def add_tasks(url: str, count: int, *, due: int) -> None:
@@ -121,7 +94,7 @@ def time_run_due(url: str, home: Path, runs: int = 7) -> float:
 
 
 def bench(name: str, url: str, home: Path) -> list:
-    setup(url, home)
+    boo_init(url, home)
     t = time.perf_counter()
     add_tasks(url, 10_000, due=DUE)
     small = time_run_due(url, home)
@@ -143,27 +116,8 @@ def main() -> None:
         home = Path(tmp)
         rows += bench("SQLite", f"sqlite:///{home / 'bench.db'}", home / "sqlite-home")
         if not args.no_postgres:
-            import sqlalchemy as sa
-
-            from boo_cli.config import normalize_url
-
-            admin_url = normalize_url(
-                os.environ.get("BOO_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1/postgres")
-            )
-            admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            name = f"boo_bench_{uuid.uuid4().hex[:8]}"
-            with admin.connect() as conn:
-                conn.execute(sa.text(f"CREATE DATABASE {name}"))
-            try:
-                url = sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+            with temporary_postgres() as url:
                 rows += bench("PostgreSQL", url, home / "pg-home")
-            finally:
-                from boo_cli import db
-
-                db.dispose_engines()
-                with admin.connect() as conn:
-                    conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                admin.dispose()
     print()
     report(rows)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from _timing import BOO, PYTHON, interleaved_medians, median_ms, report
+from _timing import BOO, PYTHON, boo_init, interleaved_medians, median_ms, report
 
 
 def command_tree() -> dict[str, list[str]]:
@@ -49,28 +49,7 @@ def main() -> None:
         bare = Path(tmp) / "bare_app.py"
         bare.write_text(bare_app_source(tree))
         home = Path(tmp) / "home"
-        env = {"BOO_HOME": str(home)}
-        median_ms(
-            [
-                BOO,
-                "init",
-                "--email",
-                "bench@example.com",
-                "--first-name",
-                "B",
-                "--last-name",
-                "M",
-                "--timezone",
-                "UTC",
-                "--password-stdin",
-                "--business",
-                "Bench Co",
-            ],
-            runs=1,
-            warmup=0,
-            env=env,
-            input="benchmark password\n",
-        )
+        env = boo_init(None, home)
         for n in range(20):
             median_ms(
                 [BOO, "profile", "add", f"Business {n}", "--industry", "services"], runs=1, warmup=0, env=env

@@ -12,7 +12,6 @@ creates its own database and drops it at the end.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import tempfile
@@ -21,7 +20,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _timing import BOO, PYTHON, interleaved_medians, median_ms, report
+from _timing import BOO, PYTHON, boo_init, interleaved_medians, report, temporary_postgres
 
 WORDS = [
     "launch",
@@ -66,12 +65,7 @@ def populate(url: str, home: Path, rows: int) -> None:
     from boo_cli.models import BusinessProfile, GrowthStrategy
     from boo_cli.models.enums import Priority, StrategyStatus
 
-    env = {"BOO_HOME": str(home), "BOO_KEYRING": "file"}
-    median_ms(
-        [BOO, "--db", url, "init", "--email", "bench@example.com", "--first-name", "B", "--last-name", "M",
-         "--timezone", "UTC", "--password-stdin", "--business", "Bench Co"],
-        runs=1, warmup=0, env=env, input="benchmark password\n",
-    )  # fmt: skip
+    boo_init(url, home)
     engine = db.get_engine(url)
     with engine.begin() as conn:
         profile_id = conn.execute(sa.select(BusinessProfile.id)).scalar_one()
@@ -209,27 +203,8 @@ def main() -> None:
         home = Path(tmp)
         rows += bench("SQLite", f"sqlite:///{home / 'bench.db'}", home / "sqlite-home", args.rows)
         if not args.no_postgres:
-            import sqlalchemy as sa
-
-            from boo_cli.config import normalize_url
-
-            admin_url = normalize_url(
-                os.environ.get("BOO_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1/postgres")
-            )
-            admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            name = f"boo_bench_{uuid.uuid4().hex[:8]}"
-            with admin.connect() as conn:
-                conn.execute(sa.text(f"CREATE DATABASE {name}"))
-            try:
-                url = sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+            with temporary_postgres() as url:
                 rows += bench("PostgreSQL", url, home / "pg-home", args.rows)
-            finally:
-                from boo_cli import db
-
-                db.dispose_engines()
-                with admin.connect() as conn:
-                    conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                admin.dispose()
     print()
     report(rows)
     print("\nfull-text search target: >= 20x faster than the LIKE scan (the 'ratio' of the full-text rows)")

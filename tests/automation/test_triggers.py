@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from boo_cli.automation.triggers import CronTrigger, IntervalTrigger, OnceTrigger, due_slots, parse_every
 from boo_cli.errors import Invalid
-from boo_cli.services.dates import parse_instant
+from boo_cli.services.dates import parse_when
 
 
 def utc(text: str) -> datetime:
@@ -113,13 +113,13 @@ def test_a_one_off_runs_once_and_then_never():
 
 
 def test_one_off_local_times_refuse_the_gap_and_take_the_first_fold():
-    today = date(2026, 3, 1)
+    now = datetime(2026, 3, 1, tzinfo=UTC)
     with pytest.raises(Invalid, match="does not exist in Europe/Berlin"):
-        parse_instant("2026-03-29 02:30", zone="Europe/Berlin", today=today, field="--at", fold=0)
-    first = parse_instant("2026-10-25 02:30", zone="Europe/Berlin", today=today, field="--at", fold=0)
-    second = parse_instant("2026-10-25 02:30", zone="Europe/Berlin", today=today, field="--at", fold=1)
+        parse_when("2026-03-29 02:30", zone="Europe/Berlin", now=now, field="--at", fold=0)
+    first = parse_when("2026-10-25 02:30", zone="Europe/Berlin", now=now, field="--at", fold=0)
+    second = parse_when("2026-10-25 02:30", zone="Europe/Berlin", now=now, field="--at", fold=1)
     assert (first, second) == (utc("2026-10-25 00:30"), utc("2026-10-25 01:30"))
-    offset = parse_instant("2026-03-29T02:30+01:00", zone="Europe/Berlin", today=today, field="--at")
+    offset = parse_when("2026-03-29T02:30+01:00", zone="Europe/Berlin", now=now, field="--at")
     assert offset == utc("2026-03-29 01:30")
 
 

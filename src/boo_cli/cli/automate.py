@@ -85,10 +85,11 @@ def _specs(
 ):
     from boo_cli.services.accounts import normalize_timezone
     from boo_cli.services.automation import ActionSpec, TriggerSpec
-    from boo_cli.services.dates import parse_instant, today_in
+    from boo_cli.services.dates import now_utc, parse_when
 
     zone = normalize_timezone(tz, field="--tz") if tz else user.timezone or "UTC"
-    when = parse_instant(at, zone=zone, today=today_in(zone), field="--at", fold=0 if fold is None else fold)
+    # The automation rule: a repeated local time means its first occurrence unless --fold says otherwise.
+    when = parse_when(at, zone=zone, now=now_utc(), fold=fold or 0, field="--at") if at else None
     trigger = TriggerSpec(cron=cron, every=every, at=when, tz=tz, missed=missed)
     action = ActionSpec(
         shell=shell,
@@ -435,6 +436,8 @@ def run(ref: TaskRef, _json: JsonOption = False) -> None:
     ctx = app_context()
     with ctx.session() as session:
         task = automation.get_task(session, acting_user(session), ref)
+    from boo_cli.services.cron_setup import shell_policy
+
     result = run_now(get_engine(ctx.database_url()), task.id, shell_policy=shell_policy(ctx.database_url()))
     if ctx.json:
         print_json(result)
@@ -505,25 +508,13 @@ def status(_json: JsonOption = False) -> None:
         ctx.say(f"Warning: {report['warning']}")
 
 
-def shell_policy(url: str):
-    from boo_cli.services.cron_setup import shell_policy as policy
+def _register_run_due() -> None:
+    from boo_cli.cli import run_due
 
-    return policy(url)
+    app.command(
+        "run-due",
+        help="Run every due task once (cron calls this every minute); quiet on success, exit 1 on failure.",
+    )(run_due.run)
 
 
-@app.command("run-due")
-def run_due(
-    now: Annotated[
-        str | None, typer.Option("--now", help="Pretend it is this instant (ISO 8601 with offset).")
-    ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=10000, help="At most this many tasks.")] = 100,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what is due; run and change nothing.")
-    ] = False,
-    user: Annotated[str | None, typer.Option("--user", help="Only this user's tasks (email).")] = None,
-    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="List what ran.")] = False,
-) -> None:
-    """Run every due task once (cron calls this every minute). Quiet on success; exit 1 if any failed."""
-    from boo_cli.cli.run_due import run_due_command
-
-    run_due_command(now=now, limit=limit, dry_run=dry_run, user=user, verbose=verbose)
+_register_run_due()

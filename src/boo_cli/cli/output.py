@@ -174,14 +174,8 @@ def write_document(text: str, path: Path | None) -> None:
     if path is None:
         sys.stdout.write(text)
         return
-    from boo_cli.errors import BooError
+    from boo_cli.files import write_text_atomically
 
     target = path.expanduser()
-    tmp = target.with_name(f".{target.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise BooError(f"cannot write {target}: {exc.strerror}") from exc
+    write_text_atomically(target, text)
     app_context().say(f"Wrote {target}.")

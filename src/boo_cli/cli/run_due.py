@@ -18,11 +18,11 @@ def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | N
     from boo_cli.db import get_engine
     from boo_cli.services import logins
     from boo_cli.services.cron_setup import shell_policy
-    from boo_cli.services.dates import now_utc, parse_instant
+    from boo_cli.services.dates import now_utc, parse_when
 
     ctx = app_context()
     url = ctx.database_url()
-    pinned = parse_instant(now, zone="UTC", today=now_utc().date(), field="--now", fold=0) if now else None
+    pinned = parse_when(now, zone="UTC", now=now_utc(), fold=0, field="--now") if now else None
     with ctx.session():
         pass  # brings the schema up to date before any claim
     started = now_utc()

@@ -43,6 +43,13 @@ class Consultation(SQLModel, table=True):
     cancelled_at: datetime | None = instant_field()
     completed_at: datetime | None = instant_field()
     created_at: datetime | None = created_at_field()
+    # Added (revision 0006): why it was cancelled, as the user gave it to `boo consult cancel --reason`.
+    cancel_reason: str | None = text_field()
+    # Added (revision 0006): the iCalendar SEQUENCE. It grows whenever the event changes for a calendar
+    # (a reschedule, a cancellation), so an app that imported an older copy takes the newer one.
+    sequence: int = Field(
+        default=0, sa_type=sa.Integer, nullable=False, sa_column_kwargs={"server_default": sa.text("0")}
+    )
 
 
 class ConsultationNote(SQLModel, table=True):

@@ -118,66 +118,118 @@ def parse_day(text: str | None, *, today: date, field: str) -> date | None:
 
 # --- wall-clock instants ----------------------------------------------------------------------
 
-_CLOCK = re.compile(r"^(?P<day>.*?)[ T]?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?$")
+WHEN_EXAMPLES = "'2026-03-31 14:00', 'tomorrow 9:30', 'friday 2pm', '+2d 10:00', '2026-03-31T14:00+02:00'"
+MIN_YEAR, MAX_YEAR = 1900, 2999
+_CLOCK = re.compile(r"^(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>am|pm)?$", re.IGNORECASE)
 
 
-def parse_instant(
-    text: str | None, *, zone: str, today: date, field: str, fold: int | None = None
-) -> datetime | None:
-    """A moment people type, as a UTC datetime: ISO 8601 with or without an offset, or a day (as
-    parse_day reads it) followed by a time: '2026-03-29 02:30', 'tomorrow 14:00', 'friday 9:30',
-    '+2d 10:00', '2026-03-29T14:00+02:00'.
+def parse_when(
+    text: str | None, *, zone: str, now: datetime, fold: int | None = None, field: str = "--at"
+) -> datetime:
+    """The UTC instant a person means by text, read as wall-clock time in zone.
 
-    Without an offset the time is read in `zone`. A time that the zone skips (the spring-forward gap)
-    is refused, naming the gap. A time that happens twice (the fall-back hour) is refused unless
-    `fold` says which: 0 the first, 1 the second (None means the caller must decide).
+    Forms: ISO 8601 ('2026-03-29 14:00', '2026-03-29T14:00'), with an offset that then wins over the
+    zone ('…T14:00+02:00', '…T12:00Z'), or a day as parse_day reads it followed by a time ('tomorrow
+    14:00', 'friday 9:30', '+2d 10am'); a time alone means today. Gaps are refused and repeated
+    times need fold (see localize).
     """
-    if text is None or not text.strip():
-        return None
-    raw = text.strip()
-    try:
-        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        parsed = None
-    if parsed is not None and parsed.tzinfo is not None:
-        return parsed.astimezone(UTC)
-    if parsed is None:
-        match = _CLOCK.match(raw)
-        if not match:
-            raise Invalid(
-                f"{raw!r} is not a time (try '2026-03-29 14:00', 'tomorrow 9:30', 'friday 14:00')",
-                field=field,
-            )
-        day = parse_day(match["day"].strip() or "today", today=today, field=field)
-        hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"] or 0)
-        if hour > 23 or minute > 59 or second > 59:
-            raise Invalid(f"{raw!r} is not a time of day", field=field)
-        parsed = datetime(day.year, day.month, day.day, hour, minute, second)
-    return localize(parsed, zone, field=field, fold=fold)
-
-
-def localize(naive: datetime, zone: str, *, field: str, fold: int | None = None) -> datetime:
-    """A wall-clock time in zone as a UTC instant, refusing times the zone skips or repeats."""
+    raw = (text or "").strip()
+    if not raw:
+        raise Invalid("give a date and time, e.g. " + WHEN_EXAMPLES, field=field)
     tz = ZoneInfo(zone)
-    first = naive.replace(tzinfo=tz, fold=0)
-    second = naive.replace(tzinfo=tz, fold=1)
+    if _is_date_only(raw):
+        raise Invalid(f"{raw!r} has no time of day; add one, e.g. '{raw} 14:00'", field=field)
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        parsed = _friendly(raw, today=now.astimezone(tz).date(), field=field)
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        # Far-off years are typos, and near datetime's limits adding a duration would overflow.
+        raise Invalid(f"{raw!r} is out of range; give a year from {MIN_YEAR} to {MAX_YEAR}", field=field)
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(UTC)  # an explicit offset names one instant: no gap, no fold
+    return localize(parsed, tz, fold=fold, field=field)
+
+
+def _is_date_only(raw: str) -> bool:
+    # fromisoformat reads a bare date ('2026-03-29', '20260329') as midnight; a booking needs a time.
+    try:
+        date.fromisoformat(raw)
+    except ValueError:
+        return False
+    return True
+
+
+def _friendly(raw: str, *, today: date, field: str) -> datetime:
+    joined = re.sub(r"\s+(am|pm)$", r"\1", raw, flags=re.IGNORECASE)  # '2 pm' reads as '2pm'
+    day_text, _, clock_text = joined.rpartition(" ")
+    day_text = day_text.strip()
+    if day_text.lower().endswith(" at"):
+        day_text = day_text[:-3].strip()
+    clock = _CLOCK.match(clock_text.strip())
+    if clock is None or not (clock["minute"] or clock["half"]):
+        # A bare number ('friday 14') could be a day or an hour: ask for a clear time instead.
+        raise Invalid(f"{raw!r} is not a date and time (try {WHEN_EXAMPLES})", field=field)
+    hour, minute = int(clock["hour"]), int(clock["minute"] or 0)
+    if clock["half"]:
+        if not 1 <= hour <= 12:
+            raise Invalid(f"{raw!r}: {hour}{clock['half']} is not a time of day", field=field)
+        hour = hour % 12 + (12 if clock["half"].lower() == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise Invalid(f"{raw!r}: {clock_text} is not a time of day", field=field)
+    try:
+        day = parse_day(day_text, today=today, field=field) if day_text else today
+    except Invalid:
+        raise Invalid(f"{raw!r} is not a date and time (try {WHEN_EXAMPLES})", field=field) from None
+    return datetime(day.year, day.month, day.day, hour, minute)
+
+
+def localize(naive: datetime, tz: ZoneInfo, *, fold: int | None, field: str = "--at") -> datetime:
+    """A wall-clock time in tz as a UTC instant.
+
+    zoneinfo never refuses a time, so both readings (fold 0 and 1) are taken: equal offsets mean an
+    ordinary time; otherwise a reading that does not survive a round trip through UTC is in the
+    spring-forward gap (refused), and one that does is in the repeated fall-back hour (needs fold).
+    """
+    first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first.astimezone(UTC)
+    label = f"{naive:%Y-%m-%d %H:%M}"
     if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        before = (first.astimezone(UTC) - timedelta(hours=3)).astimezone(tz)
+        start, end = _change(first, second, tz)
         raise Invalid(
-            f"{naive:%Y-%m-%d %H:%M} does not exist in {zone}: the clocks jump forward then "
-            f"(from {before.tzname()} to {second.tzname()}); pick another time or give an offset",
+            f"{label} does not exist in {tz.key}: that night the clocks jump from {start:%H:%M} to "
+            f"{end:%H:%M} ({first.tzname()} to {second.tzname()}); pick a time outside the gap",
             field=field,
         )
-    if first.utcoffset() != second.utcoffset():
-        if fold is None:
-            raise Invalid(
-                f"{naive:%Y-%m-%d %H:%M} happens twice in {zone} (clocks go back): first "
-                f"{first.astimezone(UTC):%H:%M} UTC, then {second.astimezone(UTC):%H:%M} UTC; "
-                "choose with --fold 0 or --fold 1, or give an offset",
-                field=field,
-            )
-        return (second if fold else first).astimezone(UTC)
-    return first.astimezone(UTC)
+    if fold is None:
+        start, end = _change(first, second, tz)
+        raise Invalid(
+            f"{label} happens twice in {tz.key} (the clocks go back from {start:%H:%M} to {end:%H:%M}): "
+            f"--fold 0 for the first ({first.tzname()}, {first.astimezone(UTC):%H:%M} UTC) or --fold 1 "
+            f"for the second ({second.tzname()}, {second.astimezone(UTC):%H:%M} UTC), or give an offset",
+            field=field,
+        )
+    return (second if fold else first).astimezone(UTC)
+
+
+def _change(first: datetime, second: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The wall-clock times on either side of the offset change near a gap or fold: (02:00, 03:00) for
+    Berlin's spring gap, (02:00, 01:00) for New York's autumn fold. Found by bisecting the instants
+    between the two readings to the minute (zone changes fall on whole minutes)."""
+    old = first.utcoffset()
+    low = min(first.astimezone(UTC), second.astimezone(UTC))
+    high = max(first.astimezone(UTC), second.astimezone(UTC))
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(tz).utcoffset() == low.astimezone(tz).utcoffset():
+            low = middle
+        else:
+            high = middle
+    change = high.replace(second=0, microsecond=0)
+    new = change.astimezone(tz).utcoffset()
+    naive = change.replace(tzinfo=None)
+    return naive + old, naive + new
 
 
 def describe_seconds(seconds: int) -> str:
@@ -195,20 +247,19 @@ def parse_since(text: str | None, *, zone: str | None) -> datetime | None:
     if text is None or not text.strip():
         return None
     raw = text.strip()
+    tz = ZoneInfo(zone or "UTC")
     today = today_in(zone)
     if raw.startswith("-"):
         span = _words_to_span(raw[1:].lower())
         if span is None or span.is_zero():
             raise Invalid(f"{raw!r} is not a time span back (try -7d, -2w)", field="--since")
-        years_back = span.months // 12
-        day = today.replace(year=today.year - years_back) if years_back else today
-        day = _months_back(day, span.months % 12) - timedelta(days=span.days)
-        return localize(datetime(day.year, day.month, day.day), zone or "UTC", field="--since", fold=0)
-    try:
-        return parse_instant(raw, zone=zone or "UTC", today=today, field="--since", fold=0)
-    except Invalid:
-        day = parse_day(raw, today=today, field="--since")
-        return localize(datetime(day.year, day.month, day.day), zone or "UTC", field="--since", fold=0)
+        day = _months_back(today, span.months) - timedelta(days=span.days)
+    else:
+        try:
+            return parse_when(raw, zone=tz.key, now=now_utc(), fold=0, field="--since")
+        except Invalid:
+            day = parse_day(raw, today=today, field="--since")
+    return localize(datetime(day.year, day.month, day.day), tz, fold=0, field="--since")
 
 
 def _months_back(day: date, months: int) -> date:

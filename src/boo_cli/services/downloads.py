@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from boo_cli.errors import BooError, Conflict
+from boo_cli.files import write_text_atomically
 from boo_cli.models import BusinessProfile, ResourceDownload, User
 from boo_cli.services.dates import today_in
 from boo_cli.services.newsletter import record_download
@@ -39,13 +40,7 @@ def write_copy(
             resource, placeholders_context(business=business, owner=user, today=today_in(user.timezone))
         )
     existed = target.exists()
-    tmp = target.with_name(f".{target.name}.boo-tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise BooError(f"cannot write {target}: {exc.strerror}") from exc
+    write_text_atomically(target, text)
     try:
         return record_download(session, user, resource, target), target
     except Exception:
