@@ -34,7 +34,9 @@ def upgrade() -> None:
     op.create_index("ix_task_executions_status_started", "task_executions", ["status", "started_at"])
     op.create_index("ix_automation_tasks_due", "automation_tasks", ["is_active", "next_run_at"])
     with op.batch_alter_table("automation_tasks") as batch:
-        batch.create_unique_constraint("uq_automation_tasks_profile_name", ["business_profile_id", "task_name"])
+        batch.create_unique_constraint(
+            "uq_automation_tasks_profile_name", ["business_profile_id", "task_name"]
+        )
 
 
 def downgrade() -> None:

@@ -2,6 +2,339 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-app = typer.Typer(help="Audit your business: a health check with scores, recommendations and reports.")
+from boo_cli.cli.context import app_context
+from boo_cli.cli.options import JsonOption, YesOption
+from boo_cli.cli.output import Column, emit_record, emit_table, print_json
+
+app = typer.Typer(
+    help="Audit your business: a health check with scores, recommendations and reports.",
+    no_args_is_help=True,
+)
+
+AuditRef = Annotated[
+    str, typer.Argument(metavar="AUDIT", help="Id, id prefix, date (YYYY-MM-DD), latest or previous.")
+]
+SectionOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--section", "-s", help="Only this section (repeatable): operations, marketing, finance, technology."
+    ),
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")
+]
+BAR_WIDTH = 20
+
+
+def _bank():
+    from boo_cli.services.audit_bank import load_bank
+
+    return load_bank()
+
+
+def today_for(user):
+    from boo_cli.services.dates import today_in
+
+    return today_in(user.timezone)
+
+
+def _find(session, user, ref: str):
+    """The audit ref names; the current business is looked up only for latest, previous and dates."""
+    from boo_cli.cli.identity import current_business
+    from boo_cli.services import audits
+
+    profile = current_business(session, user) if audits.needs_business(ref) else None
+    return audits.get_audit(session, user, ref, profile)
+
+
+def score_bar(score: Decimal | None):
+    """A bar of BAR_WIDTH cells, half a point each, in the colour of the score's band."""
+    from rich.text import Text
+
+    from boo_cli.services.audit_bank import band_of
+
+    if score is None:
+        return Text("not scored", style="dim")
+    filled = int((score * BAR_WIDTH / 10).to_integral_value(rounding=ROUND_HALF_UP))
+    band = band_of(score)
+    return Text("█" * filled, style=band.colour).append("░" * (BAR_WIDTH - filled), style="dim")
+
+
+def show_audit(session, user, audit, bank) -> None:
+    """An audit: who and when, the score bars by band, and the best recommendations."""
+    from rich.table import Table
+
+    from boo_cli.cli.output import out_console
+    from boo_cli.reports.audit import audit_record
+    from boo_cli.services import audits
+
+    business = audits.business_of(session, user, audit).business_name
+    record = audit_record(audit, bank)
+    if app_context().json:
+        print_json({**record, "business": business})
+        return
+    progress = record["progress"]
+    emit_record(
+        [
+            ("id", str(audit.id)),
+            ("date", audit.audit_date),
+            ("status", "finished" if audit.finished else "unfinished: boo audit resume"),
+            (
+                "questions",
+                f"{progress['seen']} of {progress['total']} seen, {audits.answered(audit)} answered",
+            ),
+            ("question bank", audit.bank_version),
+        ],
+        title=f"Audit of {business}",
+        json_data=None,
+    )
+    grid = Table.grid(padding=(0, 2))
+    for row in audits.area_scores(bank, audit, None):
+        grid.add_row(row.title, score_bar(row.score), str(row.score or ""), row.band or "")
+    out_console().print(grid)
+    recs = audit.recommendations or []
+    emit_table(recs[:5], RECOMMENDATION_COLUMNS, title="Top recommendations", empty="No recommendations.")
+    if len(recs) > 5:
+        app_context().say(f"{len(recs) - 5} more in the report: boo audit export {str(audit.id)[:8]}")
+
+
+RECOMMENDATION_COLUMNS = [
+    Column("#", lambda r: r["rank"], justify="right"),
+    Column("recommendation", lambda r: r["title"], style="bold"),
+    Column("area", lambda r: r["section"]),
+    Column("impact", lambda r: r["impact"]),
+    Column("effort", lambda r: r["effort"]),
+    Column("resource", lambda r: r.get("resource_title") or ""),
+]
+AUDIT_COLUMNS = [
+    Column("id", lambda a: str(a.id)[:8], style="dim"),
+    Column("date", lambda a: a.audit_date),
+    Column("status", lambda a: "finished" if a.finished else "unfinished"),
+    Column("overall", lambda a: a.overall_score, justify="right", style="bold"),
+    Column("band", lambda a: _band(a.overall_score)),
+    *(
+        Column(section, lambda a, s=section: a.score_of(s), justify="right")
+        for section in ("operations", "marketing", "finance", "technology")
+    ),
+]
+
+
+def _band(score) -> str:
+    from boo_cli.services.audit_bank import band_name
+
+    return band_name(score) or ""
+
+
+@app.command()
+def start(
+    section: SectionOpt = None,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers", metavar="FILE|-", help="Take every answer from a TOML or JSON file ('-': stdin)."
+        ),
+    ] = None,
+    _json: JsonOption = False,
+) -> None:
+    """Take the health check: question by question on a terminal, or all at once from --answers."""
+    from boo_cli.cli import audit_flow
+
+    if answers is not None:
+        audit_flow.start_from_file(answers, section)
+    else:
+        audit_flow.start_interactive(section)
+
+
+@app.command()
+def resume() -> None:
+    """Continue the current business's unfinished audit at the first question not yet seen."""
+    from boo_cli.cli import audit_flow
+
+    audit_flow.resume()
+
+
+@app.command()
+def template(
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="toml (with the scales as comments) or json.")
+    ] = "toml",
+    section: SectionOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Print an answers file to fill in for `boo audit start --answers FILE`."""
+    from boo_cli.cli.output import write_document
+    from boo_cli.errors import Invalid
+    from boo_cli.reports.audit import answers_template
+    from boo_cli.services.audits import choose_sections
+
+    if format not in ("toml", "json"):
+        raise Invalid(f"{format!r} is not a format; use toml or json", field="--format")
+    write_document(answers_template(_bank(), format, choose_sections(section)), output)
+
+
+@app.command("list")
+def list_(
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many audits.")] = 100,
+    _json: JsonOption = False,
+) -> None:
+    """The current business's audits, newest first, with their scores and bands."""
+    from boo_cli.cli.identity import acting_user, current_business
+    from boo_cli.reports.audit import audit_record
+    from boo_cli.services import audits
+
+    bank = _bank()
+    with app_context().session() as session:
+        user = acting_user(session)
+        found = audits.list_audits(session, user, current_business(session, user), limit=limit)
+        emit_table(
+            found,
+            AUDIT_COLUMNS,
+            json_data=[audit_record(a, bank) for a in found],
+            empty="No audits yet: boo audit start",
+        )
+
+
+@app.command()
+def show(ref: AuditRef = "latest", _json: JsonOption = False) -> None:
+    """Show an audit: section scores as bars in their band's colour, and the top recommendations."""
+    from boo_cli.cli.identity import acting_user
+
+    with app_context().session() as session:
+        user = acting_user(session)
+        show_audit(session, user, _find(session, user, ref), _bank())
+
+
+@app.command()
+def compare(
+    before: Annotated[
+        str, typer.Argument(metavar="A", help="The earlier audit (default: previous).")
+    ] = "previous",
+    after: Annotated[str, typer.Argument(metavar="B", help="The later audit (default: latest).")] = "latest",
+    _json: JsonOption = False,
+) -> None:
+    """Compare two audits of a business: the change in every score, and the answers that moved."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.reports.audit import comparison_record
+    from boo_cli.services import audits
+
+    bank, ctx = _bank(), app_context()
+    with ctx.session() as session:
+        user = acting_user(session)
+        result = audits.compare_audits(bank, _find(session, user, before), _find(session, user, after))
+        record = comparison_record(result)
+        if not ctx.json:
+            ctx.say(f"From {record['before']['audit_date']} to {record['after']['audit_date']}:")
+        emit_table(record["areas"], COMPARE_COLUMNS, json_data=record)
+        if record["changes"] and not ctx.json:
+            emit_table(record["changes"], CHANGE_COLUMNS)
+        if not result.same_bank:
+            ctx.say("The two audits used different question banks; compare section scores with care.")
+
+
+COMPARE_COLUMNS = [
+    Column("area", lambda a: a["title"], style="bold"),
+    Column("before", lambda a: a["previous"], justify="right"),
+    Column("after", lambda a: a["score"], justify="right"),
+    Column("change", lambda a: a["change_text"], justify="right"),
+    Column("band", lambda a: f"{a['previous_band'] or '—'} → {a['band'] or '—'}"),
+]
+CHANGE_COLUMNS = [
+    Column("question", lambda c: c["question"]),
+    Column("before", lambda c: c["before"] if c["before"] is not None else "skipped", justify="right"),
+    Column("after", lambda c: c["after"] if c["after"] is not None else "skipped", justify="right"),
+]
+TREND_COLUMNS = [
+    Column("area", lambda r: r["title"], style="bold"),
+    Column("trend", lambda r: r["sparkline"]),
+    Column("first", lambda r: r["scores"][0], justify="right"),
+    Column("latest", lambda r: r["scores"][-1], justify="right"),
+    Column("change", lambda r: r["change_text"], justify="right"),
+]
+
+
+@app.command()
+def trend(_json: JsonOption = False) -> None:
+    """Every section's score across all finished audits of the current business, as a sparkline."""
+    from boo_cli.cli.identity import acting_user, current_business
+    from boo_cli.reports.audit import trend_record
+    from boo_cli.services import audits
+
+    ctx = app_context()
+    with ctx.session() as session:
+        user = acting_user(session)
+        record = trend_record(audits.trend(session, user, current_business(session, user), _bank()))
+        dates = [a["audit_date"] for a in record["audits"]]
+        if dates and not ctx.json:
+            ctx.say(f"{len(dates)} finished audits, {dates[0]} to {dates[-1]}:")
+        emit_table(
+            record["areas"] if dates else [],
+            TREND_COLUMNS,
+            json_data=record,
+            empty="No finished audits yet: boo audit start",
+        )
+
+
+@app.command()
+def delete(ref: AuditRef, yes: YesOption = False) -> None:
+    """Delete an audit, finished or not (asks first); this is how an unfinished one is discarded."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.services import audits
+
+    ctx = app_context()
+    with ctx.session() as session:
+        user = acting_user(session)
+        audit = _find(session, user, ref)
+        what = f"the audit of {audit.audit_date} ({str(audit.id)[:8]})"
+        if not ctx.confirm(f"Delete {what}?", yes=yes):
+            raise typer.Exit(1)
+        audits.delete_audit(session, user, audit)
+        ctx.say(f"Deleted {what}.")
+
+
+@app.command()
+def export(
+    ref: AuditRef = "latest",
+    format: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "md",
+    output: OutputOpt = None,
+) -> None:
+    """Export the report a consultant sends: scores with bands and changes, findings, recommendations."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.output import write_document
+    from boo_cli.errors import Conflict, Invalid
+    from boo_cli.reports.audit import RENDERERS, AuditReport
+    from boo_cli.services import audits
+
+    if format not in RENDERERS:
+        raise Invalid(f"{format!r} is not a format; use md, html or json", field="--format")
+    with app_context().session() as session:
+        user = acting_user(session)
+        audit = _find(session, user, ref)
+        if not audit.finished:
+            raise Conflict("this audit is not finished", hint="Finish it first: boo audit resume")
+        report = AuditReport(
+            business=audits.business_of(session, user, audit).business_name,
+            audit=audit,
+            previous=audits.previous_of(session, user, audit),
+            bank=_bank(),
+            today=today_for(user),
+        )
+        write_document(RENDERERS[format](report), output)
+
+
+@app.command()
+def plan(
+    ref: AuditRef = "latest",
+    top: Annotated[int, typer.Option("--top", "-n", help="How many strategies to propose (1-20).")] = 3,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Create them without asking.")] = False,
+    _json: JsonOption = False,
+) -> None:
+    """Turn the top recommendations of the weakest sections into draft strategies with milestones."""
+    from boo_cli.cli import audit_flow
+
+    audit_flow.plan(ref, top=top, yes=yes)
