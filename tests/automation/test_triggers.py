@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boo_cli.automation.triggers import CronTrigger, IntervalTrigger, OnceTrigger, due_slots, parse_every
+from boo_cli.automation.triggers import (
+    CronTrigger,
+    IntervalTrigger,
+    OnceTrigger,
+    due_slots,
+    parse_duration,
+    parse_every,
+)
 from boo_cli.errors import Invalid
 from boo_cli.services.dates import parse_when
 
@@ -144,10 +151,21 @@ def test_intervals(text, seconds):
     assert parse_every(text) == seconds
 
 
-@pytest.mark.parametrize("text", ["0m", "soon", "5", "30s", "-5m"])
+@pytest.mark.parametrize("text", ["0m", "soon", "30s", "-5m"])
 def test_bad_intervals(text):
     with pytest.raises(Invalid, match="--every"):
         parse_every(text)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("30s", 30), ("45", 45), ("5m", 300), ("1h", 3600)])
+def test_timeouts_may_be_shorter_than_a_minute(text, seconds):
+    assert parse_duration(text, field="--timeout") == seconds
+
+
+@pytest.mark.parametrize("text", ["0", "0s", "soon", "-1m"])
+def test_bad_timeouts(text):
+    with pytest.raises(Invalid, match="--timeout"):
+        parse_duration(text, field="--timeout")
 
 
 def test_missed_policies():

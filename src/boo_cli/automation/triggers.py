@@ -159,15 +159,25 @@ _EVERY_UNITS = {
 }
 
 
-def parse_every(text: str) -> int:
-    """An interval in seconds from 15m, 2h, 1d, 90s, 1w. Zero is refused."""
-    match = _EVERY.match(text.lower())
-    unit = match and _EVERY_UNITS.get(match[2].rstrip("s") if len(match[2]) > 1 else match[2])
-    if not match or unit is None:
-        raise Invalid(f"{text!r} is not an interval (try 15m, 2h, 1d)", field="--every")
-    seconds = int(match[1]) * unit
+def parse_duration(text: str, *, field: str) -> int:
+    """A length of time in seconds from 90s, 15m, 2h, 1d, 1w, or a bare number of seconds. Never zero."""
+    raw = text.strip().lower()
+    if raw.isdigit():
+        seconds = int(raw)
+    else:
+        match = _EVERY.match(raw)
+        unit = match and _EVERY_UNITS.get(match[2].rstrip("s") if len(match[2]) > 1 else match[2])
+        if not match or unit is None:
+            raise Invalid(f"{text!r} is not a length of time (try 90s, 15m, 2h, 1d)", field=field)
+        seconds = int(match[1]) * unit
     if seconds <= 0:
-        raise Invalid("an interval must be longer than zero", field="--every")
+        raise Invalid("a length of time must be longer than zero", field=field)
+    return seconds
+
+
+def parse_every(text: str) -> int:
+    """An interval for --every: a length of time of at least a minute (run-due's own rhythm)."""
+    seconds = parse_duration(text, field="--every")
     if seconds < 60:
         raise Invalid("the shortest interval is 1m: run-due is called once a minute", field="--every")
     return seconds

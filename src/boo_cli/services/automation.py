@@ -11,7 +11,14 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from boo_cli.automation.actions import BuiltinAction, EmailAction, ShellAction, WebhookAction, load_action
-from boo_cli.automation.triggers import CronTrigger, IntervalTrigger, OnceTrigger, load_trigger, parse_every
+from boo_cli.automation.triggers import (
+    CronTrigger,
+    IntervalTrigger,
+    OnceTrigger,
+    load_trigger,
+    parse_duration,
+    parse_every,
+)
 from boo_cli.errors import Conflict, Invalid, NotFound
 from boo_cli.models import AutomationTask, BusinessProfile, TaskExecution, User
 from boo_cli.models.enums import ExecutionStatus
@@ -98,7 +105,7 @@ def build_action(spec: ActionSpec):
         )
     common: dict[str, Any] = {}
     if spec.timeout:
-        common["timeout_seconds"] = parse_every_seconds(spec.timeout, field="--timeout")
+        common["timeout_seconds"] = parse_duration(spec.timeout, field="--timeout")
     if spec.retries is not None:
         common["retries"] = spec.retries
     try:
@@ -133,13 +140,6 @@ def _json_body(text: str | None) -> Any:
         return json.loads(text)
     except ValueError as exc:
         raise Invalid(f"is not JSON: {exc}", field="--body") from exc
-
-
-def parse_every_seconds(text: str, *, field: str) -> int:
-    try:
-        return parse_every(text) if not text.strip().isdigit() else int(text)
-    except Invalid as exc:
-        raise Invalid(exc.message.split(": ", 1)[-1], field=field) from exc
 
 
 def add_task(
