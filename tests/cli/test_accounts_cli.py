@@ -191,3 +191,23 @@ def test_user_edit_and_list(cli):
     add_user(cli, "bob@example.com")
     listed = json.loads(cli("--json", "user", "list").stdout)
     assert [u["email"] for u in listed] == ["ann@example.com", "bob@example.com"]
+
+
+def test_deleting_an_account_erases_its_data_after_the_password(cli, tmp_path):
+    from sqlmodel import select
+
+    from boo_cli import db
+    from boo_cli.models import BusinessProfile
+
+    init_user(cli, business="Ann Co")
+    cli("strategy", "add", "Plan")
+    add_user(cli, "bob@example.com")
+    login(cli, "ann@example.com")
+    assert cli("user", "delete", "--password-stdin", input=PASSWORD + "\n").exit_code == 2  # no --yes
+    wrong = cli("user", "delete", "--yes", "--password-stdin", input="not it at all\n")
+    assert wrong.exit_code == 1 and "nothing was deleted" in wrong.stderr
+    result = cli("user", "delete", "--yes", "--password-stdin", input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert users_in(cli) == ["bob@example.com"]
+    with db.session_scope(cli.url) as session:
+        assert session.exec(select(BusinessProfile)).all() == []

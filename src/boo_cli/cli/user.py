@@ -205,6 +205,28 @@ def passwd(
 
 
 @app.command()
+def delete(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    password_stdin: PasswordStdinOpt = False,
+) -> None:
+    """Delete your own account and all its data, for good (asks, and needs your password)."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.prompts import ask_password, read_stdin_lines
+    from boo_cli.services import accounts, logins
+
+    ctx = app_context()
+    with ctx.session() as session:
+        user = acting_user(session)
+        question = f"Delete {user.email} and all its businesses, audits, plans, tasks and notes?"
+        if not ctx.confirm(question, yes=yes):
+            raise typer.Exit(1)
+        password = read_stdin_lines(1)[0] if password_stdin else ask_password("Password, to confirm:")
+        accounts.delete_user(session, user, password=password)
+    logins.forget_login(ctx.database_url())
+    ctx.say(f"Deleted {user.email} and its data.")
+
+
+@app.command()
 def login(
     email: Annotated[str, typer.Argument(help="The account's email address.")],
     password_stdin: PasswordStdinOpt = False,

@@ -187,6 +187,15 @@ def edit_user(
     return user
 
 
+def delete_user(session: Session, user: User, *, password: str) -> None:
+    """Erase an account and everything it owns (profiles, audits, strategies, tasks, consultations,
+    downloads, subscriptions go with it by ON DELETE CASCADE); the password must be confirmed."""
+    if not password_matches(user, password):
+        raise NotAllowed("the password is wrong; nothing was deleted")
+    session.delete(user)
+    session.flush()
+
+
 def current_user(session: Session, remembered: Callable[[], uuid.UUID | None]) -> User:
     """Who is acting: the only user when there is just one, else the logged-in user.
 
