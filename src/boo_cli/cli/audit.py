@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from boo_cli.cli.context import app_context
+from boo_cli.cli.identity import today_for
 from boo_cli.cli.options import JsonOption, YesOption
 from boo_cli.cli.output import Column, emit_record, emit_table, print_json
 
@@ -36,12 +37,6 @@ def _bank():
     from boo_cli.services.audit_bank import load_bank
 
     return load_bank()
-
-
-def today_for(user):
-    from boo_cli.services.dates import today_in
-
-    return today_in(user.timezone)
 
 
 def _find(session, user, ref: str):

@@ -35,8 +35,8 @@ def read_source(source: str) -> tuple[str, str]:
 
 def start_from_file(source: str, section: list[str] | None) -> None:
     """Check every answer first, then write the finished audit in one transaction."""
-    from boo_cli.cli.audit import show_audit, today_for
-    from boo_cli.cli.identity import acting_user, current_business
+    from boo_cli.cli.audit import show_audit
+    from boo_cli.cli.identity import acting_user, current_business, today_for
     from boo_cli.services import audits
     from boo_cli.services.audit_bank import load_bank
 
@@ -56,8 +56,7 @@ def start_from_file(source: str, section: list[str] | None) -> None:
 
 
 def start_interactive(section: list[str] | None) -> None:
-    from boo_cli.cli.audit import today_for
-    from boo_cli.cli.identity import acting_user, current_business
+    from boo_cli.cli.identity import acting_user, current_business, today_for
     from boo_cli.services import audits
     from boo_cli.services.audit_bank import load_bank
 
@@ -192,8 +191,8 @@ def _save(audit_id: uuid.UUID, question_id: str, value: object) -> None:
 
 
 def _finish(audit_id: uuid.UUID) -> None:
-    from boo_cli.cli.audit import show_audit, today_for
-    from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.audit import show_audit
+    from boo_cli.cli.identity import acting_user, today_for
     from boo_cli.services import audits
     from boo_cli.services.audit_bank import load_bank
 
@@ -208,8 +207,8 @@ def _finish(audit_id: uuid.UUID) -> None:
 
 def plan(ref: str, *, top: int, yes: bool) -> None:
     """Show the proposed strategies, ask (or take --yes), then create the new ones."""
-    from boo_cli.cli.audit import _find, today_for
-    from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.audit import _find
+    from boo_cli.cli.identity import acting_user, today_for
     from boo_cli.cli.output import print_json
     from boo_cli.reports.strategy import strategy_record
     from boo_cli.services import audits

@@ -190,10 +190,9 @@ def actions(
     _json: JsonOption = False,
 ) -> None:
     """Turn the action items of a consultation's note into milestones of a strategy."""
-    from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.identity import acting_user, today_for
     from boo_cli.cli.milestone import milestone_columns, milestone_json
     from boo_cli.cli.output import emit_table
-    from boo_cli.cli.strategy import today_for
     from boo_cli.services import consultations
 
     ctx = app_context()

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from boo_cli.cli.context import app_context
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from sqlmodel import Session
 
     from boo_cli.models import BusinessProfile, User
@@ -23,6 +25,13 @@ def acting_user(session: Session) -> User:
     db.set_actor(session, user.id)
     ctx.zone = user.timezone or "UTC"
     return user
+
+
+def today_for(user: User) -> date:
+    """Today's date where the acting user is."""
+    from boo_cli.services.dates import today_in
+
+    return today_in(user.timezone)
 
 
 def current_business(session: Session, user: User, ref: str | None = None) -> BusinessProfile:

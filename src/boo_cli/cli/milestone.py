@@ -61,8 +61,7 @@ def _show(m, today) -> None:
 
 
 def _context(session, ref: str | None, strategy_ref: str | None):
-    from boo_cli.cli.identity import acting_user
-    from boo_cli.cli.strategy import today_for
+    from boo_cli.cli.identity import acting_user, today_for
     from boo_cli.services import strategies
 
     user = acting_user(session)

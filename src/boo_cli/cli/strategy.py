@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from boo_cli.cli.context import app_context
+from boo_cli.cli.identity import today_for
 from boo_cli.cli.options import JsonOption, YesOption
 from boo_cli.cli.output import Column, emit_record, emit_table, print_json
 
@@ -33,12 +34,6 @@ def bar(done: int, total: int, width: int = 10) -> str:
         return "no milestones"
     filled = round(width * done / total)
     return f"{'█' * filled}{'░' * (width - filled)} {done}/{total}"
-
-
-def today_for(user) -> object:
-    from boo_cli.services.dates import today_in
-
-    return today_in(user.timezone)
 
 
 def row_json(row) -> dict:
