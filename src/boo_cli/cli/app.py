@@ -74,7 +74,7 @@ class BooGroup(TyperGroup):
             self.listing_only = False
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        argv = list(sys.argv[1:] if args is None else args)
+        argv = hoist_global_options(list(sys.argv[1:] if args is None else args))
         try:
             code = super().main(
                 args=argv,
@@ -98,6 +98,36 @@ class BooGroup(TyperGroup):
                 raise
             _fail(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)", 1)
         sys.exit(code or 0)
+
+
+# Options the root owns that a user may also write after the subcommand (`boo strategy list --json`):
+# they are moved in front of it before Click parses anything, so every command takes them.
+GLOBAL_FLAGS = frozenset({"--json", "--no-input", "--quiet", "-q", "--debug"})
+GLOBAL_VALUED = frozenset({"--profile", "--db"})
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """argv with every global option moved to the front; nothing after `--` is touched."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if arg in GLOBAL_FLAGS:
+            front.append(arg)
+        elif name in GLOBAL_VALUED and "=" in arg:
+            front.append(arg)
+        elif arg in GLOBAL_VALUED and i + 1 < len(argv):
+            front += argv[i : i + 2]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
 
 
 def _debug_traceback(argv: list[str]) -> bool:
