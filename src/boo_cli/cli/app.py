@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from boo_cli import __version__
-from boo_cli.cli.context import AppContext, app_context, env_flag, start_context
+from boo_cli.cli.context import AppContext, OutputClosed, app_context, env_flag, start_context
 from boo_cli.errors import BooError
 
 # Every command group is one module with a Typer app named `app`, joined here and nowhere else. A group
@@ -83,6 +83,8 @@ class BooGroup(TyperGroup):
                 standalone_mode=False,
                 **extra,
             )
+        except OutputClosed:
+            _closed_pipe()
         except typer.Abort:
             _fail("aborted", 130 if sys.stdin.isatty() else 1)
         except typer.TyperException as exc:
@@ -135,6 +137,20 @@ def _debug_traceback(argv: list[str]) -> bool:
 
         traceback.print_exc()
     return debug
+
+
+def _closed_pipe() -> None:
+    """Whoever read our output left: what was done is committed; say nothing, exit as a Unix tool
+    killed by SIGPIPE does (128 + 13), with the streams pointed at /dev/null so that Python's last
+    flush at exit cannot complain either."""
+    import contextlib
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
+    sys.exit(141)
 
 
 def _fail(message: str, code: int) -> None:

@@ -173,6 +173,7 @@ def _ask(bank, sections: list[str], question, answers: dict) -> object:
     default = None
     if question.id in answers:
         default = SKIP if answers[question.id] is None else answers[question.id]
+    app_context().release()
     return questionary.select(
         question.text, choices=choices, default=default, use_shortcuts=True, use_jk_keys=False
     ).ask()
@@ -268,4 +269,5 @@ def _agree(question: str, yes: bool) -> bool:
         )
     import questionary
 
+    ctx.release()
     return bool(questionary.confirm(question, default=True).ask())

@@ -1,4 +1,10 @@
-"""The state every command shares: global options, the database URL, and how to talk to the user."""
+"""The state every command shares: global options, the database URL, and how to talk to the user.
+
+Said after the commit: while a unit of work is open (`AppContext.session()`), everything written to
+stdout or stderr through the context waits; it goes out once the transaction has committed, and is
+dropped when the command fails, so boo never announces what did not happen. A question to the user
+first lets out what is waiting (the user needs it to answer).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from boo_cli.errors import Invalid
@@ -29,6 +35,8 @@ class AppContext:
     quiet: bool = False
     debug: bool = False
     zone: str = "UTC"  # the viewer's time zone, once the acting user is known
+    # Output held back while a unit of work is open: (stream name, text) in order; None when not holding.
+    _held: list[tuple[str, str]] | None = field(default=None, repr=False)
 
     def database_url(self) -> str:
         from boo_cli.config import database_url
@@ -40,15 +48,58 @@ class AppContext:
         """A unit of work on the selected database, migrated first when it needs to be."""
         from boo_cli.db import session_scope
 
-        with session_scope(self.database_url(), notify=self.say) as session:
-            yield session
+        outermost = self._held is None
+        if outermost:
+            self._held = []
+        try:
+            with session_scope(self.database_url(), notify=self._say_now) as session:
+                yield session
+        except BaseException as exc:
+            if outermost:
+                # typer.Exit is a command ending on purpose: what it said stands. Anything else failed.
+                keep = type(exc).__name__ == "Exit"
+                held, self._held = self._held, None
+                if keep:
+                    self._write(held)
+            raise
+        if outermost:
+            held, self._held = self._held, None
+            self._write(held)
+
+    def write_out(self, text: str) -> None:
+        """Data for stdout (held until the commit while a unit of work is open)."""
+        self._emit("stdout", text)
 
     def say(self, message: str) -> None:
-        """Talk to the user on stderr, unless --quiet."""
+        """Talk to the user on stderr, unless --quiet; held until the commit like stdout."""
         if not self.quiet:
-            from boo_cli.cli.output import err_console
+            self._emit("stderr", message + "\n")
 
-            err_console().print(message, highlight=False, markup=False)
+    def _say_now(self, message: str) -> None:
+        if not self.quiet:
+            self._write([("stderr", message + "\n")])
+
+    def release(self) -> None:
+        """Let out what is held so far (before a question: the user needs to see it to answer)."""
+        if self._held:
+            held, self._held = self._held, []
+            self._write(held)
+
+    def _emit(self, stream: str, text: str) -> None:
+        if self._held is not None:
+            self._held.append((stream, text))
+        else:
+            self._write([(stream, text)])
+
+    @staticmethod
+    def _write(items: list[tuple[str, str]]) -> None:
+        for stream, text in items:
+            out = sys.stdout if stream == "stdout" else sys.stderr
+            try:
+                out.write(text)
+                out.flush()
+            except BrokenPipeError:
+                raise OutputClosed(stream) from None
 
     def can_prompt(self) -> bool:
         return not self.no_input and sys.stdin.isatty()
@@ -57,17 +108,23 @@ class AppContext:
         """Refuse to prompt when there is no terminal: name the flag that would have answered."""
         if not self.can_prompt():
             raise Invalid(f"{flag} is required when boo cannot ask (no terminal or --no-input)")
+        self.release()
 
     def confirm(self, question: str, *, yes: bool) -> bool:
         """Ask before destroying data; --yes answers for the user."""
         if yes:
             return True
+        self.release()  # what would be deleted, said just before: the user needs it, asked or refused
         if not self.can_prompt():
             raise Invalid("this would delete data: pass --yes to confirm without a terminal")
         import questionary
 
         answer = questionary.confirm(question, default=False).ask()
         return bool(answer)
+
+
+class OutputClosed(Exception):
+    """The reader of stdout or stderr went away (`boo … | head`): stop quietly, as Unix tools do."""
 
 
 _current: ContextVar[AppContext | None] = ContextVar("boo_app_context", default=None)

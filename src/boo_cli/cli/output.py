@@ -2,6 +2,10 @@
 
 stdout carries data, stderr carries talk. Colour is off with NO_COLOR or when stdout is not a
 terminal (Rich does both by itself).
+
+User text is data: every value reaches Rich as a `Text` (never a markup string), so a name like
+`[/b]` or `:smile:` prints as typed. What is printed goes through the context's writer, which holds it
+back until the command's unit of work has committed.
 """
 
 from __future__ import annotations
@@ -14,24 +18,34 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from boo_cli.cli.context import app_context
 
 
-@cache
-def err_console():
-    from rich.console import Console
-
-    return Console(stderr=True, soft_wrap=True)
-
-
 def out_console():
     from rich.console import Console
 
     return Console(soft_wrap=False)
+
+
+def show(renderable: Any) -> None:
+    """Draw a Rich renderable for stdout, handed to the context's writer (so it waits for the commit)."""
+    console = out_console()
+    with console.capture() as capture:
+        console.print(renderable)
+    app_context().write_out(capture.get())
+
+
+def cell(value: Any, style: str | None = None):
+    """A value as Rich Text: literal characters, never markup or emoji codes. Renderables our own
+    code built (a score bar) pass through."""
+    from rich.text import Text
+
+    if hasattr(value, "__rich_console__") or hasattr(value, "__rich__"):
+        return value
+    return Text(display(value), style=style or "")
 
 
 def to_jsonable(value: Any) -> Any:
@@ -58,7 +72,7 @@ def to_jsonable(value: Any) -> Any:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n")
+    app_context().write_out(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,12 +126,12 @@ def emit_table(
         return
     from rich.table import Table
 
-    table = Table(title=title, header_style="bold", show_edge=False, pad_edge=False)
+    table = Table(title=cell(title) if title else None, header_style="bold", show_edge=False, pad_edge=False)
     for column in columns:
         table.add_column("" if column.marker else column.header, justify=column.justify, style=column.style)
     for row in rows:
-        table.add_row(*(display(column.value(row)) for column in columns))
-    out_console().print(table)
+        table.add_row(*(cell(column.value(row)) for column in columns))
+    show(table)
 
 
 def emit_plain_rows(rows: Sequence[Any], columns: Sequence[Column]) -> None:
@@ -125,7 +139,7 @@ def emit_plain_rows(rows: Sequence[Any], columns: Sequence[Column]) -> None:
     lines = ["\t".join(c.header for c in columns)]
     for row in rows:
         lines.append("\t".join(display(c.value(row)).replace("\t", " ").replace("\n", " ") for c in columns))
-    sys.stdout.write("\n".join(lines) + "\n")
+    app_context().write_out("\n".join(lines) + "\n")
 
 
 def emit_record(fields: Iterable[tuple[str, Any]], *, json_data: Any, title: str | None = None) -> None:
@@ -140,13 +154,13 @@ def emit_record(fields: Iterable[tuple[str, Any]], *, json_data: Any, title: str
     grid.add_column(style="bold")
     grid.add_column()
     for label, value in fields:
-        grid.add_row(label, display(value))
-    out_console().print(Panel(grid, title=title, expand=False) if title else grid)
+        grid.add_row(cell(label), cell(value))
+    show(Panel(grid, title=cell(title), expand=False) if title else grid)
 
 
 def emit_text(text: str) -> None:
     """A plain line of data on stdout."""
-    sys.stdout.write(text + "\n")
+    app_context().write_out(text + "\n")
 
 
 def board_columns(columns: dict[str, list[tuple[str, str, bool]]], *, per_column: int = 15) -> None:
@@ -165,14 +179,14 @@ def board_columns(columns: dict[str, list[tuple[str, str, bool]]], *, per_column
             body.append(f"… and {len(cards) - per_column} more\n", style="dim")
         if not cards:
             body.append("(none)", style="dim")
-        panels.append(Panel(body, title=f"{title} ({len(cards)})", width=34))
-    out_console().print(Columns(panels))
+        panels.append(Panel(body, title=cell(f"{title} ({len(cards)})"), width=34))
+    show(Columns(panels))
 
 
 def write_document(text: str, path: Path | None) -> None:
     """A report to stdout, or to a file (written whole: a failed write leaves no half file)."""
     if path is None:
-        sys.stdout.write(text)
+        app_context().write_out(text)
         return
     from boo_cli.files import write_text_atomically
 
