@@ -83,6 +83,8 @@ class BooGroup(TyperGroup):
                 standalone_mode=False,
                 **extra,
             )
+            if not code and not {"--help", "-h", "--version"} & set(argv):
+                app_context().close_json()
         except OutputClosed:
             _closed_pipe()
         except typer.Abort:

@@ -157,20 +157,24 @@ def resume() -> None:
 @app.command()
 def template(
     format: Annotated[
-        str, typer.Option("--format", "-f", help="toml (with the scales as comments) or json.")
-    ] = "toml",
+        str | None,
+        typer.Option(
+            "--format", "-f", help="toml (default, with the scales as comments) or json (with --json)."
+        ),
+    ] = None,
     section: SectionOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Print an answers file to fill in for `boo audit start --answers FILE`."""
-    from boo_cli.cli.output import write_document
+    from boo_cli.cli.output import document_format, write_document
     from boo_cli.errors import Invalid
     from boo_cli.reports.audit import answers_template
     from boo_cli.services.audits import choose_sections
 
+    format = document_format(format, "toml", has_json=True)
     if format not in ("toml", "json"):
         raise Invalid(f"{format!r} is not a format; use toml or json", field="--format")
-    write_document(answers_template(_bank(), format, choose_sections(section)), output)
+    write_document(answers_template(_bank(), format, choose_sections(section)), output, fmt=format)
 
 
 @app.command("list")
@@ -295,16 +299,19 @@ def delete(ref: AuditRef, yes: YesOption = False) -> None:
 @app.command()
 def export(
     ref: AuditRef = "latest",
-    format: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "md",
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="md (default; json with --json), html or json.")
+    ] = None,
     output: OutputOpt = None,
 ) -> None:
     """Export the report a consultant sends: scores with bands and changes, findings, recommendations."""
     from boo_cli.cli.identity import acting_user
-    from boo_cli.cli.output import write_document
+    from boo_cli.cli.output import document_format, write_document
     from boo_cli.errors import Conflict, Invalid
     from boo_cli.reports.audit import RENDERERS, AuditReport
     from boo_cli.services import audits
 
+    format = document_format(format, "md", has_json=True)
     if format not in RENDERERS:
         raise Invalid(f"{format!r} is not a format; use md, html or json", field="--format")
     with app_context().session() as session:
@@ -319,7 +326,7 @@ def export(
             bank=_bank(),
             today=today_for(user),
         )
-        write_document(RENDERERS[format](report), output)
+        write_document(RENDERERS[format](report), output, fmt=format)
 
 
 @app.command()

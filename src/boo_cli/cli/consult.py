@@ -326,7 +326,7 @@ def export(
         chosen = consultations.get_consultation(session, user, ref) if ref else None
         if fmt == "ics":
             events = [chosen] if chosen else consultations.all_consultations(session, user)
-            write_document(reports.to_ics(events, now=now_utc()), target)
+            write_document(reports.to_ics(events, now=now_utc()), target, fmt="ics")
             return
         report = reports.SessionReport(
             consultation=chosen,
@@ -335,7 +335,7 @@ def export(
             today=today_in(app_context().zone),
             include_internal=include_internal,
         )
-        write_document(reports.to_markdown(report), target)
+        write_document(reports.to_markdown(report), target, fmt="md")
 
 
 def _export_target(ref, ics, format, output, include_internal) -> tuple[str, Path | None]:

@@ -37,6 +37,8 @@ class AppContext:
     zone: str = "UTC"  # the viewer's time zone, once the acting user is known
     # Output held back while a unit of work is open: (stream name, text) in order; None when not holding.
     _held: list[tuple[str, str]] | None = field(default=None, repr=False)
+    wrote_data: bool = False  # anything went to stdout in this invocation
+    said: list[str] = field(default_factory=list)  # with --json: what was said, for the closing JSON
 
     def database_url(self) -> str:
         from boo_cli.config import database_url
@@ -72,6 +74,8 @@ class AppContext:
 
     def say(self, message: str) -> None:
         """Talk to the user on stderr, unless --quiet; held until the commit like stdout."""
+        if self.json:
+            self.said.append(message)
         if not self.quiet:
             self._emit("stderr", message + "\n")
 
@@ -86,6 +90,7 @@ class AppContext:
             self._write(held)
 
     def _emit(self, stream: str, text: str) -> None:
+        self.wrote_data = self.wrote_data or stream == "stdout"
         if self._held is not None:
             self._held.append((stream, text))
         else:
@@ -100,6 +105,14 @@ class AppContext:
                 out.flush()
             except BrokenPipeError:
                 raise OutputClosed(stream) from None
+
+    def close_json(self) -> None:
+        """With --json, a command that printed no data still leaves one JSON document: what it did,
+        in the words it said on stderr."""
+        if self.json and not self.wrote_data:
+            import json
+
+            self._emit("stdout", json.dumps({"ok": True, "messages": self.said}, ensure_ascii=False) + "\n")
 
     def can_prompt(self) -> bool:
         return not self.no_input and sys.stdin.isatty()

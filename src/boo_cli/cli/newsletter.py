@@ -148,4 +148,4 @@ def digest(
             send_digest(session, built, now=now_utc())
             app_context().say(f"Sent the digest to {row.email}.")
             return
-        write_document(RENDERERS[format](built), to)
+        write_document(RENDERERS[format](built), to, fmt=format)

@@ -99,11 +99,11 @@ def display(value: Any) -> str:
     return str(value)
 
 
-def local_time(value: datetime) -> str:
-    """An instant shown in the current user's time zone, with the zone's name."""
+def local_time(value: datetime, zone: str | None = None) -> str:
+    """An instant shown in a time zone (default: the current user's), with the zone's abbreviation."""
     from zoneinfo import ZoneInfo
 
-    return value.astimezone(ZoneInfo(app_context().zone)).strftime("%Y-%m-%d %H:%M %Z")
+    return value.astimezone(ZoneInfo(zone or app_context().zone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def emit_table(
@@ -128,7 +128,8 @@ def emit_table(
 
     table = Table(title=cell(title) if title else None, header_style="bold", show_edge=False, pad_edge=False)
     for column in columns:
-        table.add_column("" if column.marker else column.header, justify=column.justify, style=column.style)
+        header = "" if column.marker else column.header
+        table.add_column(header, justify=column.justify, style=column.style, overflow="fold")
     for row in rows:
         table.add_row(*(cell(column.value(row)) for column in columns))
     show(table)
@@ -152,7 +153,7 @@ def emit_record(fields: Iterable[tuple[str, Any]], *, json_data: Any, title: str
 
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
-    grid.add_column()
+    grid.add_column(overflow="fold")  # a long URL or error wraps; never cut
     for label, value in fields:
         grid.add_row(cell(label), cell(value))
     show(Panel(grid, title=cell(title), expand=False) if title else grid)
@@ -183,13 +184,40 @@ def board_columns(columns: dict[str, list[tuple[str, str, bool]]], *, per_column
     show(Columns(panels))
 
 
-def write_document(text: str, path: Path | None) -> None:
-    """A report to stdout, or to a file (written whole: a failed write leaves no half file)."""
+def document_format(given: str | None, default: str, *, has_json: bool) -> str:
+    """The format of a document command: as given, else JSON under --json where the command has it."""
+    if given:
+        return given.lower()
+    return "json" if has_json and app_context().json else default
+
+
+def write_document(text: str, path: Path | None, *, fmt: str) -> None:
+    """A document (format fmt) to stdout, or to a file, written whole: a failed write leaves no half
+    file. Under --json stdout holds JSON only: a JSON document, or JSON that describes the file
+    written; any other document is refused there, with the way to get it."""
+    ctx = app_context()
     if path is None:
-        app_context().write_out(text)
+        if ctx.json and fmt != "json":
+            from boo_cli.errors import Invalid
+
+            raise Invalid(
+                f"--json prints JSON only, and this is a {fmt} document",
+                hint="Write it to a file with -o FILE (boo then prints JSON about the file), or drop --json.",
+            )
+        ctx.write_out(text)
         return
     from boo_cli.files import write_text_atomically
 
     target = path.expanduser()
     write_text_atomically(target, text)
-    app_context().say(f"Wrote {target}.")
+    ctx.say(f"Wrote {target}.")
+    if ctx.json:
+        print_json({"path": str(target), "format": fmt, "bytes": len(text.encode("utf-8"))})
+
+
+def emit_done(message: str, json_data: Any) -> None:
+    """The outcome of a change: said on stderr, and with --json given as JSON on stdout."""
+    ctx = app_context()
+    ctx.say(message)
+    if ctx.json:
+        print_json(json_data)

@@ -8,7 +8,7 @@ import typer
 
 from boo_cli.cli.context import app_context
 from boo_cli.cli.options import JsonOption, YesOption
-from boo_cli.cli.output import Column, emit_record, emit_table
+from boo_cli.cli.output import Column, emit_done, emit_record, emit_table
 
 app = typer.Typer(help="Add, show and switch between your business profiles.", no_args_is_help=True)
 
@@ -279,7 +279,7 @@ def use(
         user = acting_user(session)
         profile = profiles.get_profile(session, user, ref)
         logins.choose_profile(ctx.database_url(), user.id, profile.id)
-        ctx.say(f"Now working on '{profile.business_name}'.")
+        emit_done(f"Now working on '{profile.business_name}'.", profile_json(profile, current=True))
 
 
 @app.command()

@@ -343,18 +343,21 @@ def board(_json: JsonOption = False) -> None:
 @app.command()
 def export(
     ref: StrategyRef,
-    format: Annotated[str, typer.Option("--format", "-f", help="md, json or csv.")] = "md",
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="md (default; json with --json), json or csv.")
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")
     ] = None,
 ) -> None:
     """Export a strategy as a document: Markdown with a gantt chart, JSON, or CSV of milestones."""
     from boo_cli.cli.identity import acting_user
-    from boo_cli.cli.output import write_document
+    from boo_cli.cli.output import document_format, write_document
     from boo_cli.errors import Invalid
     from boo_cli.reports.strategy import RENDERERS, StrategyReport
     from boo_cli.services import profiles, strategies
 
+    format = document_format(format, "md", has_json=True)
     if format not in RENDERERS:
         raise Invalid(f"{format!r} is not a format; use md, json or csv", field="--format")
     with app_context().session() as session:
@@ -368,7 +371,7 @@ def export(
             started=strategies.local_date(user, strategy.created_at),
             today=today,
         )
-        write_document(RENDERERS[format](report), output)
+        write_document(RENDERERS[format](report), output, fmt=format)
 
 
 def _register() -> None:

@@ -8,7 +8,7 @@ import typer
 
 from boo_cli.cli.context import app_context
 from boo_cli.cli.options import JsonOption
-from boo_cli.cli.output import Column, emit_record, emit_table
+from boo_cli.cli.output import Column, emit_done, emit_record, emit_table
 
 app = typer.Typer(help="Manage user accounts, passwords and logins.", no_args_is_help=True)
 
@@ -240,7 +240,7 @@ def login(
     with ctx.session() as session:
         user = accounts.authenticate(session, email, password)
         logins.remember_login(ctx.database_url(), user.id, notify=ctx.say)
-        ctx.say(f"Logged in as {user.email}.")
+        emit_done(f"Logged in as {user.email}.", user_json(user))
 
 
 @app.command()
@@ -250,6 +250,6 @@ def logout() -> None:
 
     ctx = app_context()
     if logins.forget_login(ctx.database_url()):
-        ctx.say("Logged out.")
+        emit_done("Logged out.", {"logged_out": True})
     else:
-        ctx.say("Not logged in to this database.")
+        emit_done("Not logged in to this database.", {"logged_out": False})
