@@ -3,6 +3,7 @@ can be read, in a pipe too (CliRunner's stdout is not a terminal), and --json ho
 
 from __future__ import annotations
 
+import pytest
 import time_machine
 
 from tests.conftest import add_user, init_user, login
@@ -83,6 +84,11 @@ def test_run_due_shows_each_run_in_its_owners_zone(cli):
     assert (row["task"], row["slot"]) == ("bob-task", "2026-03-02 03:00 EST")
     status = cli("automate", "status")
     assert "last run-due  2026-03-02 03:00 EST" in status.stdout
+    [task] = table(cli("automate", "list").stdout)
+    assert task["next run"] == "2026-03-09 03:00 EDT"  # New York moved its clocks on 8 March
+    with time_machine.travel(ADDED, tick=False):
+        upcoming = cli("automate", "next", "bob-task", "-n", "2")
+    assert upcoming.stdout == "2026-03-02 03:00 EST\n2026-03-09 03:00 EDT\n"
 
 
 def test_logs_show_a_runs_whole_error_and_output_in_a_pipe_and_in_json(cli):
@@ -148,3 +154,15 @@ def test_status_answers_where_nobody_can_act_and_prints_the_crontab_line_whole(c
     assert "never on this machine" in status.stdout
     last = status.stdout.rstrip("\n").split("\n")[-1]
     assert last == cli.json("automate", "status")["crontab"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="emit_record (cli/output.py, the lead's) lets Rich cut a word longer than the line with '…'",
+)
+def test_show_prints_a_long_webhook_url_whole_in_a_pipe(cli):
+    with time_machine.travel(ADDED, tick=False):
+        init_user(cli, business="Ann's Bakery")
+    url = "https://hooks.example.com/" + "a" * 250
+    add(cli, "hook", "--every", "1h", "--webhook", url)
+    assert url in cli("automate", "show", "hook").stdout
