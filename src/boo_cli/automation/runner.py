@@ -50,13 +50,24 @@ class RunResult:
     ok: bool
     error: str | None = None
     output: str = ""
+    zone: str = "UTC"  # the owner's time zone: run-due shows each run's times in it
+
+
+@dataclass
+class PlannedRun:
+    """What --dry-run would do for one task: its due slots (empty: missed, skipped)."""
+
+    task: str
+    owner: str
+    zone: str
+    slots: list[datetime]
 
 
 @dataclass
 class RunReport:
     results: list[RunResult] = field(default_factory=list)
     abandoned: list[str] = field(default_factory=list)
-    planned: list[tuple[str, list[datetime]]] = field(default_factory=list)
+    planned: list[PlannedRun] = field(default_factory=list)
 
     @property
     def failed(self) -> list[RunResult]:
@@ -93,8 +104,9 @@ def run_due(
         if dry_run:
             with db.new_session(engine) as session:
                 task = session.get(AutomationTask, task_id)
+                owner = session.get(User, _owner_id(session, task))
                 slots, _ = due_slots(load_trigger(task.trigger_config), since=in_due_order, now=clock())
-                report.planned.append((task.task_name, slots))
+                report.planned.append(PlannedRun(task.task_name, owner.email, owner.timezone or "UTC", slots))
             continue
         for execution_id in _claim(engine, task_id, clock):
             report.results.append(_execute(engine, execution_id, clock, shell_policy))
@@ -216,6 +228,7 @@ def _execute(engine, execution_id, clock: Clock, shell_policy: ShellPolicy) -> R
             outcome.ok,
             outcome.error,
             str(outcome.log.get("stdout", "")),
+            owner.timezone or "UTC",
         )
         if outcome.ok or execution.attempt > action.retries:
             return result

@@ -9,7 +9,7 @@ import typer
 
 from boo_cli.cli.context import app_context
 from boo_cli.cli.options import JsonOption, YesOption
-from boo_cli.cli.output import Column, emit_record, emit_table, print_json
+from boo_cli.cli.output import Column, emit_record, emit_table, emit_text, print_json
 
 app = typer.Typer(
     help="Schedule tasks (cron, intervals, one-offs) and run them with cron.", no_args_is_help=True
@@ -53,6 +53,11 @@ RetriesOpt = Annotated[
 ]
 FoldOpt = Annotated[
     int | None, typer.Option("--fold", min=0, max=1, help="--at in the repeated hour: 0 first, 1 second.")
+]
+
+OutputOpt = Annotated[
+    bool,
+    typer.Option("--output", help="Each run in full: times, exit code, whole error, captured output."),
 ]
 
 
@@ -125,35 +130,6 @@ def task_json(task, last=None) -> dict:
         "last_run_at": task.last_run_at,
         "last_status": last.status if last else None,
     }
-
-
-def execution_json(execution, task) -> dict:
-    from boo_cli.services.automation import duration_of
-
-    duration = duration_of(execution)
-    return {
-        "id": execution.id,
-        "task": task.task_name,
-        "slot": execution.scheduled_for,
-        "attempt": execution.attempt,
-        "status": execution.status,
-        "started_at": execution.started_at,
-        "completed_at": execution.completed_at,
-        "duration_seconds": duration.total_seconds() if duration else None,
-        "error": execution.error_message,
-        "log": execution.execution_log,
-    }
-
-
-EXECUTION_COLUMNS = [
-    Column("started", lambda p: p[0].started_at),
-    Column("task", lambda p: p[1].task_name, style="bold"),
-    Column("slot", lambda p: p[0].scheduled_for),
-    Column("try", lambda p: p[0].attempt, justify="right"),
-    Column("status", lambda p: p[0].status),
-    Column("seconds", lambda p: (p[0].execution_log or {}).get("duration_seconds", ""), justify="right"),
-    Column("error", lambda p: (p[0].error_message or "")[:80]),
-]
 
 
 @app.command()
@@ -248,7 +224,8 @@ def list_(_json: JsonOption = False) -> None:
         )
 
 
-def _show(session, user, task) -> None:
+def _show(session, user, task, *, full: bool = False) -> None:
+    from boo_cli.cli.automate_runs import emit_runs, execution_json
     from boo_cli.services import automation
 
     recent = automation.logs(session, user, task=task, limit=10)
@@ -276,18 +253,20 @@ def _show(session, user, task) -> None:
         title=task.task_name,
         json_data=None,
     )
-    emit_table(recent, EXECUTION_COLUMNS, empty="No runs yet.")
+    if full:
+        emit_text("")
+    emit_runs(recent, full=full, empty="No runs yet.")
 
 
 @app.command()
-def show(ref: TaskRef, _json: JsonOption = False) -> None:
-    """Show a task's configuration and its last 10 runs."""
+def show(ref: TaskRef, output: OutputOpt = False, _json: JsonOption = False) -> None:
+    """Show a task's configuration and its last 10 runs (--output: each in full)."""
     from boo_cli.cli.identity import acting_user
     from boo_cli.services import automation
 
     with app_context().session() as session:
         user = acting_user(session)
-        _show(session, user, automation.get_task(session, user, ref))
+        _show(session, user, automation.get_task(session, user, ref), full=output)
 
 
 @app.command()
@@ -460,15 +439,26 @@ def logs(
         str | None, typer.Option("--since", help="Only runs since: 2026-03-01, -7d, yesterday.")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many.")] = 50,
+    run: Annotated[
+        str | None, typer.Option("--run", metavar="ID", help="Only this run (id or prefix), in full.")
+    ] = None,
+    output: OutputOpt = False,
     _json: JsonOption = False,
 ) -> None:
-    """Show runs with their status, duration and error, newest first."""
+    """Show runs with their status, duration and error, newest first; --run ID or --output in full."""
+    from boo_cli.cli.automate_runs import emit_run, emit_runs
     from boo_cli.cli.identity import acting_user
+    from boo_cli.errors import Invalid
     from boo_cli.services import automation
     from boo_cli.services.dates import parse_since
 
+    if run and (ref or failed or since):
+        raise Invalid("--run names one run: give it without TASK, --failed or --since", field="--run")
     with app_context().session() as session:
         user = acting_user(session)
+        if run:
+            emit_run(*automation.get_run(session, user, run))
+            return
         task = automation.get_task(session, user, ref) if ref else None
         rows = automation.logs(
             session,
@@ -478,9 +468,7 @@ def logs(
             since=parse_since(since, zone=user.timezone),
             limit=limit,
         )
-        emit_table(
-            rows, EXECUTION_COLUMNS, json_data=[execution_json(e, t) for e, t in rows], empty="No runs."
-        )
+        emit_runs(rows, full=output, empty="No runs.")
 
 
 @app.command()
@@ -491,21 +479,34 @@ def status(_json: JsonOption = False) -> None:
 
     ctx = app_context()
     url = ctx.database_url()
+    _take_viewers_zone()
     report = health(logins.last_run_due(url), now=_now())
     line = crontab_line(ctx.db)
     if ctx.json:
         print_json({**report, "crontab": line})
         return
     emit_record(
-        [
-            ("last run-due", report["last_started"] or "never on this machine"),
-            ("state", report["state"]),
-            ("crontab line", line),
-        ],
+        [("last run-due", report["last_started"] or "never on this machine"), ("state", report["state"])],
         json_data=None,
     )
+    # On a line of its own, whole: a record would wrap or cut a long line, and it is pasted as is.
+    ctx.say("The crontab line (crontab -e, then paste it):")
+    emit_text(line)
     if report["warning"]:
         ctx.say(f"Warning: {report['warning']}")
+
+
+def _take_viewers_zone() -> None:
+    """Show times in the acting user's zone; on a machine where nobody can act (cron only, no login,
+    no database yet) status still answers, in UTC."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.errors import BooError
+
+    try:
+        with app_context().session() as session:
+            acting_user(session)
+    except BooError:
+        app_context().zone = "UTC"
 
 
 def _register_run_due() -> None:

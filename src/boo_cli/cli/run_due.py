@@ -14,7 +14,8 @@ app = typer.Typer()
 
 def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | None, verbose: bool) -> None:
     from boo_cli.automation.runner import run_due
-    from boo_cli.cli.output import emit_text, local_time
+    from boo_cli.cli.automate_runs import time_in
+    from boo_cli.cli.output import emit_text
     from boo_cli.db import get_engine
     from boo_cli.services import logins
     from boo_cli.services.cron_setup import shell_policy
@@ -35,10 +36,10 @@ def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | N
         shell_policy=shell_policy(url),
     )
     if dry_run:
-        for name, slots in report.planned:
-            emit_text(
-                f"{name}: would run {', '.join(local_time(s) for s in slots) or 'nothing (missed, skipped)'}"
-            )
+        # Each task's times are in its owner's zone: run-due acts for every user, not for one viewer.
+        for plan in report.planned:
+            slots = ", ".join(time_in(s, plan.zone) for s in plan.slots) or "nothing (missed, skipped)"
+            emit_text(f"{plan.task}: would run {slots}")
         return
     logins.record_run_due(
         url, started=started.isoformat(), ran=len(report.results), failed=len(report.failed)
@@ -47,7 +48,7 @@ def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | N
         sys.stderr.write(f"boo: '{name}' had a run left unfinished by a stopped runner; marked failed\n")
     for result in report.results:
         if verbose:
-            slot = local_time(result.slot) if result.slot else "now"
+            slot = time_in(result.slot, result.zone) if result.slot else "now"
             emit_text(
                 "\t".join(
                     [

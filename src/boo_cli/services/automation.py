@@ -19,7 +19,7 @@ from boo_cli.automation.triggers import (
     parse_duration,
     parse_every,
 )
-from boo_cli.errors import Conflict, Invalid, NotFound
+from boo_cli.errors import Ambiguous, Conflict, Invalid, NotFound
 from boo_cli.models import AutomationTask, BusinessProfile, TaskExecution, User
 from boo_cli.models.enums import ExecutionStatus
 from boo_cli.services import validation
@@ -294,6 +294,40 @@ def logs(
         query = query.where(TaskExecution.started_at >= since)
     query = query.order_by(TaskExecution.started_at.desc(), TaskExecution.attempt.desc()).limit(limit)
     return [(e, t) for e, t in session.exec(query)]
+
+
+def get_run(session: Session, user: User, ref: str) -> tuple[TaskExecution, AutomationTask]:
+    """One run of the user's tasks, named by its full id or a unique id prefix (4+ characters)."""
+    import re
+    import uuid
+
+    from boo_cli.db import uuid_prefix_clause
+    from boo_cli.services.lookup import MIN_PREFIX
+
+    ref = (ref or "").strip()
+    try:
+        clause = TaskExecution.id == uuid.UUID(ref)
+    except ValueError:
+        if len(ref.replace("-", "")) < MIN_PREFIX or not re.fullmatch(r"[0-9a-fA-F-]+", ref):
+            raise Invalid(
+                f"{ref!r} is not a run id: give the id or its first 4 or more characters",
+                field="--run",
+                hint="'boo automate logs' lists runs with their ids.",
+            ) from None
+        clause = uuid_prefix_clause(TaskExecution.id, ref)
+    query = (
+        select(TaskExecution, AutomationTask)
+        .join(AutomationTask, AutomationTask.id == TaskExecution.automation_task_id)
+        .where(*task_scope(user), clause)
+        .limit(11)
+    )
+    matches = [(e, t) for e, t in session.exec(query)]
+    if not matches:
+        raise NotFound(f"no run with the id {ref!r}", hint="'boo automate logs' lists runs with their ids.")
+    if len(matches) > 1:
+        shown = "; ".join(f"{str(e.id)[:8]} ({t.task_name})" for e, t in matches[:10])
+        raise Ambiguous(f"{ref!r} matches several runs: {shown}", hint="Use a longer id prefix.")
+    return matches[0]
 
 
 def describe_trigger(task: AutomationTask) -> str:
