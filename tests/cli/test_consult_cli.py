@@ -296,7 +296,9 @@ def test_private_notes_stay_out_of_every_output_unless_asked_for(ann, tmp_path):
     for args in plain:
         for prefix in ([], ["--json"]):
             result = ann(*prefix, *args)
-            assert result.exit_code == 0, (args, result.stderr)
+            # With --json, a Markdown or ICS document on stdout is refused (exit 2): it is not JSON.
+            refused = prefix and args[:2] == ["consult", "export"] and "--ics" not in args
+            assert result.exit_code == (2 if refused else 0), (args, result.stderr)
             assert SECRET not in result.stdout + result.stderr, args
             assert "internal_notes" not in result.stdout, args
             assert "private notes" not in result.stdout.lower(), args

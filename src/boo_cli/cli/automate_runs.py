@@ -106,7 +106,7 @@ def emit_run(execution, task) -> None:
     for name, text in sections:
         if text:
             emit_text(f"--- {name} ---")
-            sys.stdout.write(_for_terminal(str(text)).rstrip("\n") + "\n")
+            emit_text(_for_terminal(str(text)).rstrip("\n"))
 
 
 def _for_terminal(text: str) -> str:

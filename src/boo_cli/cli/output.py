@@ -139,7 +139,7 @@ def emit_plain_rows(rows: Sequence[Any], columns: Sequence[Column]) -> None:
     """Tab-separated lines with a header, for pipes (grep, cut, awk); --json is for programs."""
     lines = ["\t".join(c.header for c in columns)]
     for row in rows:
-        lines.append("\t".join(display(c.value(row)).replace("\t", " ").replace("\n", " ") for c in columns))
+        lines.append("\t".join(plain_cell(c.value(row)) for c in columns))
     app_context().write_out("\n".join(lines) + "\n")
 
 
@@ -147,6 +147,9 @@ def emit_record(fields: Iterable[tuple[str, Any]], *, json_data: Any, title: str
     """One record: a two-column panel of label and value, or with --json a JSON object."""
     if app_context().json:
         print_json(json_data)
+        return
+    if not sys.stdout.isatty():
+        emit_plain_record(fields, title)
         return
     from rich.panel import Panel
     from rich.table import Table
@@ -157,6 +160,20 @@ def emit_record(fields: Iterable[tuple[str, Any]], *, json_data: Any, title: str
     for label, value in fields:
         grid.add_row(cell(label), cell(value))
     show(Panel(grid, title=cell(title), expand=False) if title else grid)
+
+
+def emit_plain_record(fields: Iterable[tuple[str, Any]], title: str | None) -> None:
+    """A record for pipes: the title, then a tab-separated label and value per line, nothing cut."""
+    lines = [title] if title else []
+    lines += [f"{label}\t{plain_cell(value)}" for label, value in fields]
+    app_context().write_out("\n".join(lines) + "\n")
+
+
+def plain_cell(value: Any) -> str:
+    """A value on one tab-separated line: its own tabs and line breaks become spaces."""
+    if hasattr(value, "plain"):  # a Rich Text our code built (a score bar)
+        value = value.plain
+    return display(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
 def emit_text(text: str) -> None:

@@ -15,7 +15,7 @@ app = typer.Typer()
 def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | None, verbose: bool) -> None:
     from boo_cli.automation.runner import run_due
     from boo_cli.cli.automate_runs import time_in
-    from boo_cli.cli.output import emit_text
+    from boo_cli.cli.output import emit_text, print_json
     from boo_cli.db import get_engine
     from boo_cli.services import logins
     from boo_cli.services.cron_setup import shell_policy
@@ -35,6 +35,9 @@ def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | N
         user_email=user,
         shell_policy=shell_policy(url),
     )
+    if dry_run and ctx.json:
+        print_json(report.planned)
+        return
     if dry_run:
         # Each task's times are in its owner's zone: run-due acts for every user, not for one viewer.
         for plan in report.planned:
@@ -46,8 +49,17 @@ def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | N
     )
     for name in report.abandoned:
         sys.stderr.write(f"boo: '{name}' had a run left unfinished by a stopped runner; marked failed\n")
+    if ctx.json:
+        print_json(
+            {
+                "ran": len(report.results),
+                "failed": len(report.failed),
+                "abandoned": report.abandoned,
+                "results": [{k: v for k, v in vars(r).items() if k != "output"} for r in report.results],
+            }
+        )
     for result in report.results:
-        if verbose:
+        if verbose and not ctx.json:
             slot = time_in(result.slot, result.zone) if result.slot else "now"
             emit_text(
                 "\t".join(
