@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import typer
-
-from boo_cli.cli.app import app
+from boo_cli.cli.app import command_paths
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
-def command_paths() -> list[tuple[str, object]]:
-    root = typer.main.get_command(app)
-    found = []
-    for name, command in root.commands.items():
-        subcommands = getattr(command, "commands", None)
-        if subcommands:
-            found += [(f"boo {name} {sub}", cmd) for sub, cmd in subcommands.items()]
-        else:
-            found.append((f"boo {name}", command))
-    return found
+def test_every_group_and_command_is_walked():
+    paths = {path for path, _ in command_paths()}
+    assert {"boo init", "boo run", "boo strategy milestone add", "boo consult note show"} <= paths
+    assert len(paths) > 60
 
 
 def test_every_command_has_help_text():
