@@ -20,7 +20,7 @@ import typer
 from typer import _click as click
 from typer._click.exceptions import UsageError
 
-from boo_cli.cli.app import app, hoist_global_options
+from boo_cli.cli.app import app, command_paths, hoist_global_options
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -30,6 +30,7 @@ SEPARATORS = {"|", "||", "&&", ";", "&"}
 REDIRECTIONS = {">", ">>", "<", "2>", "2>&1", "&>"}
 ELLIPSES = {"…", "...", "--…", "--..."}
 HELP = {"--help", "-h"}
+GLOBAL_OPTIONS = {"--json", "--profile", "--db", "--quiet", "-q", "--no-input", "--debug", "--version", *HELP}
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,10 @@ def _parse_own_options(command, ctx, args: list[str]) -> tuple[dict, list[str]]:
     return opts, rest
 
 
+def _options_of(command) -> set[str]:
+    return {o for p in command.params for o in (*getattr(p, "opts", ()), *getattr(p, "secondary_opts", ()))}
+
+
 @cache
 def _root():
     return typer.main.get_command(app)  # one tree: its groups load once, when first named
@@ -187,8 +192,7 @@ def check(argv: list[str], *, full: bool, table_options: tuple[str, ...] = ()) -
         return f"{path}: {exc.format_message()}"
     if rest:
         return f"{path}: too many arguments: {' '.join(rest)}"
-    known = {o for p in command.params for o in (*getattr(p, "opts", ()), *getattr(p, "secondary_opts", ()))}
-    known |= {"--json", "--profile", "--db", "--quiet", "-q", "--no-input", "--debug", *HELP}
+    known = _options_of(command) | GLOBAL_OPTIONS
     unknown = [o for o in table_options if o not in known]
     if unknown:
         return f"{path}: no such option(s) in its table row: {', '.join(unknown)}"
@@ -273,3 +277,26 @@ def test_code_blocks_and_table_rows_are_read_like_a_user_reads_them(tmp_path):
     ]
     assert lines[2].table_options == ("--sort", "--colour", "--follow-up", "--no-follow-up")
     assert "--colour" in check(list(lines[2].argv), full=False, table_options=lines[2].table_options)
+
+
+def _prose_options(path: Path) -> list[tuple[int, str]]:
+    found, fence = [], False
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip().startswith("```"):
+            fence = not fence
+        elif not fence:
+            spans = _spans(line.replace("\\|", "|"))
+            found += [(number, name) for span in spans for name in _option_names(span)]
+    return found
+
+
+@pytest.mark.parametrize("path", DOC_FILES, ids=lambda p: p.name)
+def test_every_option_named_in_prose_exists_in_the_groups_the_page_is_about(path: Path):
+    """A flag named outside a command line (`--tz ZONE`, `--fold 1`) belongs to a command of the
+    groups in the page's title (`# Automation: `boo automate``); README.md is about all of them."""
+    groups = {span.split()[1] for span in _spans(path.read_text().splitlines()[0]) if span.startswith("boo ")}
+    known = set(GLOBAL_OPTIONS) | {"--install-completion", "--show-completion"}
+    for command_path, command in command_paths():
+        if not groups or command_path.split()[1] in groups:
+            known |= _options_of(command)
+    assert [f"{path.name}:{n}: {name}" for n, name in _prose_options(path) if name not in known] == []
