@@ -9,6 +9,7 @@ row that starts with a command, the option spans of the other cells must be that
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 from dataclasses import dataclass
@@ -300,3 +301,48 @@ def test_every_option_named_in_prose_exists_in_the_groups_the_page_is_about(path
         if not groups or command_path.split()[1] in groups:
             known |= _options_of(command)
     assert [f"{path.name}:{n}: {name}" for n, name in _prose_options(path) if name not in known] == []
+
+
+PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]*(\|[A-Z0-9_-]+)*")
+
+
+def _named_command(argv: tuple[str, ...]):
+    """The command a `boo …` span names (its leading words), or None for a group."""
+    command, ctx = _root(), click.Context(_root(), info_name="boo")
+    for word in argv:
+        if not isinstance(command, typer.core.TyperGroup) or word not in command.list_commands(ctx):
+            break
+        command = command.get_command(ctx, word)
+    return None if isinstance(command, typer.core.TyperGroup) else command
+
+
+@pytest.mark.parametrize("path", DOC_FILES, ids=lambda p: p.name)
+def test_placeholders_in_docs_are_the_words_help_shows(path: Path):
+    """`--at WHEN` in the docs and `--at WHEN` in --help: a placeholder after an option is that
+    option's metavar (or one of its `|` parts), on the command of its table row, or else on a command
+    of the groups the page is about."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    groups = {span.split()[1] for span in _spans(lines[0]) if span.startswith("boo ")}
+    page_commands = [c for p, c in command_paths() if not groups or p.split()[1] in groups]
+    page_commands.append(_root())
+    wrong, fence = [], False
+    for number, line in enumerate(lines, 1):
+        if line.strip().startswith("```"):
+            fence = not fence
+            continue
+        spans = [] if fence else _spans(line.replace("\\|", "|"))
+        row_command = None
+        if line.strip().startswith("|") and spans and spans[0].startswith("boo "):
+            row_command = _named_command(tuple(_words(spans[0])[1:]))
+        commands = [row_command, _root()] if row_command else page_commands
+        for span in spans:
+            words = _words(span)
+            for option, value in itertools.pairwise(words):
+                if not option.startswith("-") or not PLACEHOLDER.fullmatch(value):
+                    continue
+                metavars = {p.metavar for c in commands for p in c.params if option in getattr(p, "opts", ())}
+                if not any(value == m or value in m.split("|") for m in metavars if m):
+                    wrong.append(
+                        f"{path.name}:{number}: {option} {value} (--help: {' or '.join(sorted(metavars))})"
+                    )
+    assert wrong == []
