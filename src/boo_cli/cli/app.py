@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from boo_cli import __version__
 from boo_cli.cli.context import AppContext, OutputClosed, app_context, env_flag, start_context
+from boo_cli.cli.metavars import make_readable
 from boo_cli.errors import BooError
 
 # Every command group is one module with a Typer app named `app`, joined here and nowhere else. A group
@@ -63,6 +64,7 @@ class BooGroup(TyperGroup):
             return TyperGroup(name=name, help=summary)  # a name and a line is all the listing shows
         command = typer.main.get_command(importlib.import_module(module_name).app)
         command.name = name
+        make_readable(command, self.context_settings.get("help_option_names"))
         self.commands[name] = command
         return command
 
@@ -75,6 +77,7 @@ class BooGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = hoist_global_options(list(sys.argv[1:] if args is None else args))
+        make_readable(self, self.context_settings.get("help_option_names"))  # Typer adds options late
         try:
             code = super().main(
                 args=argv,

@@ -127,7 +127,8 @@ def topics(_json: JsonOption = False) -> None:
 def get(
     slug: SlugArg,
     to: Annotated[
-        Path | None, typer.Option("--to", help="Folder to write into (default: the current one).")
+        Path | None,
+        typer.Option("--to", metavar="DIR", help="Folder to write into (default: the current one)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     fill: Annotated[
