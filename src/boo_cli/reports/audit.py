@@ -1,5 +1,5 @@
-"""An audit as the report a consultant sends (Markdown, and HTML made from that same Markdown), as
-JSON, and the answers file `boo audit template` prints."""
+"""An audit as the report a consultant sends (Markdown, and HTML with the same content), as JSON, and
+the answers file `boo audit template` prints."""
 
 from __future__ import annotations
 
@@ -187,25 +187,38 @@ def findings(bank: Bank, audit: BusinessAudit) -> list[dict[str, Any]]:
     return found
 
 
-def next_steps(report: AuditReport) -> list[str]:
+@dataclass(frozen=True)
+class Step:
+    """A next step: its words, then maybe a command to run (shown as code) and what follows it."""
+
+    text: str
+    command: str | None = None
+    after: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.text} `{self.command}`{self.after}" if self.command else self.text
+
+
+def next_steps(report: AuditReport) -> list[Step]:
     audit, short = report.audit, str(report.audit.id)[:8]
     steps = []
     recs = audit.recommendations or []
     if recs:
-        steps.append(f"This week, start on \u201c{recs[0]['title']}\u201d: {recs[0]['first_step']}")
-        steps.append(
-            f"Turn the top recommendations into draft plans with milestones: `boo audit plan {short}`."
-        )
+        steps.append(Step(f"This week, start on \u201c{recs[0]['title']}\u201d: {recs[0]['first_step']}"))
+        plan = f"boo audit plan {short}"
+        steps.append(Step("Turn the top recommendations into draft plans with milestones:", plan, "."))
     weakest = [a for a in area_scores(report.bank, audit, None)[1:] if a.score is not None]
     if weakest:
         low = min(weakest, key=lambda a: a.score)
-        steps.append(
-            f"Give {low.title} (scored {low.score}, {low.band}) the most attention over the next quarter."
-        )
+        attention = f"Give {low.title} (scored {low.score}, {low.band}) the most attention"
+        steps.append(Step(f"{attention} over the next quarter."))
     again = REAUDIT_AFTER.add_to(audit.audit_date)
     steps.append(
-        f"Take the audit again around {again.isoformat()}, then see what moved: "
-        f"`boo audit compare {short} latest`."
+        Step(
+            f"Take the audit again around {again.isoformat()}, then see what moved:",
+            f"boo audit compare {short} latest",
+            ".",
+        )
     )
     return steps
 
@@ -239,12 +252,9 @@ def to_markdown(report: AuditReport) -> str:
 
 
 def to_html(report: AuditReport) -> str:
-    """The same Markdown, as a standalone page. Raw HTML in the Markdown is not passed through, so
-    text a user typed (a business name) cannot inject markup."""
-    from markdown_it import MarkdownIt
-
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(to_markdown(report))
-    return render("audit.html.j2", title=f"{report.bank.title}: {report.business}", body=body)
+    """The same report as a standalone page, from its own autoescaped template (user text is never
+    read as Markdown), under a Content-Security-Policy that lets it load and run nothing."""
+    return render("audit.html.j2", **_context(report))
 
 
 def to_json(report: AuditReport) -> str:
@@ -259,7 +269,7 @@ def to_json(report: AuditReport) -> str:
         "scores": [area_record(a) for a in area_scores(report.bank, report.audit, report.previous)],
         "bands": [{"band": b.name, "below": number(b.below)} for b in BANDS],
         "findings": findings(report.bank, report.audit),
-        "next_steps": next_steps(report),
+        "next_steps": [str(step) for step in next_steps(report)],
         "exported_on": report.today.isoformat(),
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,4 +1,5 @@
-"""The newsletter digest as Markdown, plain text and HTML, and as a multipart email."""
+"""The newsletter digest as Markdown, plain text and HTML (each from its own template, each escaping
+user text for its language), and as a multipart email."""
 
 from __future__ import annotations
 
@@ -13,24 +14,14 @@ def to_markdown(digest: Digest) -> str:
 
 
 def to_text(digest: Digest) -> str:
-    """The Markdown without its markup: what a plain-text mail reader shows."""
-    import re
-
-    text = to_markdown(digest)
-    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
-    text = re.sub(r"`([^`]+)`", r"'\1'", text)
-    return re.sub(r"^#+ ", "", text, flags=re.MULTILINE)
+    """Plain text for a mail reader: no markup, so what users typed is printed as typed."""
+    return render("digest.txt.j2", d=digest)
 
 
 def to_html(digest: Digest) -> str:
-    from markdown_it import MarkdownIt
-
-    body = MarkdownIt("commonmark", {"html": False}).render(to_markdown(digest))
-    return (
-        '<!doctype html>\n<html><head><meta charset="utf-8"><title>boo digest</title></head>\n'
-        '<body style="font-family: sans-serif; max-width: 40em; margin: auto; line-height: 1.5">\n'
-        f"{body}</body></html>\n"
-    )
+    """From its own autoescaped template (user text is never read as Markdown), under a
+    Content-Security-Policy that lets it load and run nothing."""
+    return render("digest.html.j2", d=digest)
 
 
 RENDERERS = {"md": to_markdown, "text": to_text, "html": to_html}

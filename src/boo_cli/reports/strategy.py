@@ -1,4 +1,6 @@
-"""A growth strategy as a document: Markdown (with a Mermaid gantt chart), CSV of milestones, JSON."""
+"""A growth strategy as a document: Markdown (with a Mermaid gantt chart), CSV of milestones, JSON.
+
+CSV cells go through csv_cell, so a milestone named =1+2 stays text in a spreadsheet."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 
 from boo_cli.models import GrowthStrategy, StrategyMilestone
 from boo_cli.models.enums import MilestoneStatus
-from boo_cli.reports.rendering import render
+from boo_cli.reports.rendering import Markdown, csv_cell, render
 from boo_cli.services.dates import describe_span
 from boo_cli.services.strategies import StrategyRow, milestone_overdue
 
@@ -96,7 +98,9 @@ def to_markdown(report: StrategyReport) -> str:
         today=report.today,
         milestones=[milestone_record(m, report.today) for m in report.milestones],
         undated=[m.milestone_name for m in report.milestones if not m.target_date],
-        tasks=gantt_tasks(report),
+        # Inside the code fence nothing is escaped: the names go through the mermaid filter, the rest
+        # is made here.
+        tasks=[{k: v if k == "name" else Markdown(v) for k, v in t.items()} for t in gantt_tasks(report)],
         chart_end=(report.today + timedelta(days=1)).isoformat(),
     )
 
@@ -108,7 +112,7 @@ def to_csv(report: StrategyReport) -> str:
     for m in report.milestones:
         record = milestone_record(m, report.today)
         record["overdue"] = "yes" if record["overdue"] else "no"
-        writer.writerow({k: record.get(k) or "" for k in CSV_COLUMNS})
+        writer.writerow({k: csv_cell(record.get(k)) for k in CSV_COLUMNS})
     return buffer.getvalue()
 
 
