@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 from typing import Any
 
 from boo_cli.cli.context import app_context
-from boo_cli.cli.output import Column, emit_record, emit_table, emit_text, print_json
+from boo_cli.cli.output import Column, emit_record, emit_table, emit_text, print_json, shown_on_terminal
 
 # What a run captured, printed verbatim after its record (never in a table cell, where it could be cut).
 CAPTURED = ("stdout", "stderr", "response")
@@ -106,15 +105,4 @@ def emit_run(execution, task) -> None:
     for name, text in sections:
         if text:
             emit_text(f"--- {name} ---")
-            emit_text(_for_terminal(str(text)).rstrip("\n"))
-
-
-def _for_terminal(text: str) -> str:
-    """Captured output as it was, except that on a terminal its control characters are shown, not
-    obeyed (a webhook's answer or a command's output must not move the cursor or retitle the window)."""
-    if not sys.stdout.isatty():
-        return text
-    return "".join(
-        ch if ch in "\n\t" or (ord(ch) >= 32 and not 0x7F <= ord(ch) < 0xA0) else repr(ch)[1:-1]
-        for ch in text
-    )
+            emit_text(shown_on_terminal(str(text)).rstrip("\n"))

@@ -39,13 +39,24 @@ def show(renderable: Any) -> None:
 
 
 def cell(value: Any, style: str | None = None):
-    """A value as Rich Text: literal characters, never markup or emoji codes. Renderables our own
-    code built (a score bar) pass through."""
+    """A value as Rich Text: literal characters, never markup or emoji codes, control characters
+    shown rather than obeyed. Renderables our own code built (a score bar) pass through."""
     from rich.text import Text
 
     if hasattr(value, "__rich_console__") or hasattr(value, "__rich__"):
         return value
-    return Text(display(value), style=style or "")
+    return Text(shown_on_terminal(display(value), always=True), style=style or "")
+
+
+def shown_on_terminal(text: str, *, always: bool = False) -> str:
+    """On a terminal (or always), control characters other than line breaks and tabs become visible
+    escapes: text a user typed or a task printed must not move the cursor or retitle the window.
+    Through a pipe text goes as it is, unless always."""
+    if not always and not sys.stdout.isatty():
+        return text
+    return "".join(
+        ch if ch in "\n\t" or not (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) else repr(ch)[1:-1] for ch in text
+    )
 
 
 def to_jsonable(value: Any) -> Any:
