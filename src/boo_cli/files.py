@@ -1,18 +1,81 @@
-"""Writing files so that a failure leaves nothing half-written."""
+"""Writing files so that a failure leaves nothing half-written, and `-o` targets that are not files."""
 
 from __future__ import annotations
 
+import os
+import stat
+import sys
+import tempfile
 from pathlib import Path
 
-from boo_cli.errors import BooError
+from boo_cli.errors import BooError, Invalid, describe_os_error
+
+STDOUT = "-"
+_HINT = "Give a file name, or - for stdout."
 
 
 def write_text_atomically(target: Path, text: str) -> None:
-    """Write text to a temporary file beside target, then rename it over target in one step."""
-    tmp = target.with_name(f".{target.name}.boo-tmp")
+    """Write text to a temporary file beside target, then rename it over target in one step.
+
+    The new file keeps the permission bits of the one it replaces (a new one gets the umask's)."""
+    mode = _mode_for(target)
+    fd, tmp_name = -1, None
     try:
-        tmp.write_text(text, encoding="utf-8", newline="")  # as given: iCalendar's CRLF stays CRLF
-        tmp.replace(target)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".boo-tmp", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as tmp:  # CRLF of iCalendar stays CRLF
+            fd = -1
+            tmp.write(text)
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, target)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise BooError(f"cannot write {target}: {exc.strerror}") from exc
+        if fd >= 0:
+            os.close(fd)
+        if tmp_name:
+            Path(tmp_name).unlink(missing_ok=True)
+        raise BooError(describe_os_error(exc, target, doing="write")) from exc
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_output(path: Path | str, text: str, *, field: str = "--output") -> Path | None:
+    """Write a report where `-o` says: '-' is stdout (None is returned), a FIFO or a device (such as
+    /dev/null) is written into as it is, a regular file is replaced whole (see write_text_atomically)
+    and a symbolic link is followed. A folder or an empty name is refused. Returns the file written."""
+    raw = os.fspath(path)
+    if raw == STDOUT:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return None
+    if not raw.strip() or raw == ".":  # Typer turns '' into Path('.')
+        raise Invalid("needs a file name (it is empty or the current folder)", field=field, hint=_HINT)
+    target = Path(raw).expanduser()
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise BooError(describe_os_error(exc, target, doing="write")) from exc
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise Invalid(f"{target} is a folder", field=field, hint=_HINT)
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        _write_into(target, text)  # never rename over a FIFO, a terminal or /dev/null
+        return target
+    if not target.parent.is_dir():
+        raise BooError(f"cannot write {target}: the folder {target.parent} does not exist")
+    write_text_atomically(Path(os.path.realpath(target)) if target.is_symlink() else target, text)
+    return target
+
+
+def _write_into(target: Path, text: str) -> None:
+    try:
+        with open(target, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise BooError(describe_os_error(exc, target, doing="write")) from exc

@@ -174,8 +174,7 @@ def write_document(text: str, path: Path | None) -> None:
     if path is None:
         sys.stdout.write(text)
         return
-    from boo_cli.files import write_text_atomically
+    from boo_cli.files import write_output
 
-    target = path.expanduser()
-    write_text_atomically(target, text)
-    app_context().say(f"Wrote {target}.")
+    if (target := write_output(path, text)) is not None:
+        app_context().say(f"Wrote {target}.")
