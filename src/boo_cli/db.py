@@ -170,14 +170,36 @@ def describe_failure(exc: Exception, url: str) -> str:
         return f"cannot open {where}: check the path and its permissions"
     if "password authentication failed" in lowered:
         return f"cannot connect to {where}: the server refused the user name or password"
-    if isinstance(exc, sa.exc.OperationalError) and backend_name(url) == "postgresql":
+    if "readonly database" in lowered or "read-only transaction" in lowered:
+        return f"cannot write to {where}: the database is read-only (check its permissions or settings)"
+    if "database is locked" in lowered:
+        return f"{where} is busy: another boo kept it locked too long; try again"
+    if isinstance(exc, sa.exc.OperationalError) and "connect" in lowered:
         return f"cannot connect to {where}: {_first_sentence(text)}"
     return f"database error on {where}: {_first_sentence(text)}"
 
 
 def _first_sentence(text: str) -> str:
-    text = re.sub(r"\(Background on this error at: [^)]*\)", "", text).strip()
-    return text[:300]
+    # A statement's text and its parameters (user data, password hashes) never reach the user.
+    text = re.split(r"\[SQL:|\[parameters:|\(Background on this error at:", text, maxsplit=1)[0]
+    return text.strip()[:300]
+
+
+def describe_escaped(exc: BaseException, db_flag: str | None = None) -> str:
+    """One line for an error that reached the command-line boundary without a BooError of its own:
+    a file or network failure, or a database error raised outside database_errors."""
+    from boo_cli.errors import describe_os_error
+
+    if isinstance(exc, OSError):
+        return describe_os_error(exc)
+    if isinstance(exc, sa.exc.SQLAlchemyError):
+        try:
+            url = database_url(db_flag)
+        except BooError:
+            url = "the database"
+        return describe_failure(exc, url)
+    first = (str(exc).splitlines() or [""])[0][:200]
+    return f"unexpected error: {type(exc).__name__}: {first} (run with --debug for details)"
 
 
 # --- schema version ---------------------------------------------------------------------------

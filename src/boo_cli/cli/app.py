@@ -76,6 +76,9 @@ class BooGroup(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = hoist_global_options(list(sys.argv[1:] if args is None else args))
         try:
+            from boo_cli.cli.arguments import refuse_unstorable
+
+            refuse_unstorable(argv)
             code = super().main(
                 args=argv,
                 prog_name=prog_name or "boo",
@@ -93,10 +96,12 @@ class BooGroup(TyperGroup):
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
-        except Exception as exc:
+        except Exception as exc:  # a file, network or database failure no inner layer named
             if _debug_traceback(argv):
                 raise
-            _fail(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)", 1)
+            from boo_cli.db import describe_escaped
+
+            _fail(describe_escaped(exc, app_context().db), 1)
         sys.exit(code or 0)
 
 
