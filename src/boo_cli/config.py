@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from boo_cli.errors import ConfigError, DatabaseError, Invalid
+from boo_cli.errors import ConfigError, Invalid
 
 APP_NAME = "boo"
 SQLITE_FILENAME = "boo.db"
@@ -107,8 +107,9 @@ def normalize_url(raw: str) -> str:
         return "postgresql+psycopg://" + rest
     if not scheme or not scheme.replace("+", "").isalnum():
         raise Invalid(f"{redact(url)} is not a database URL", field="--db")
-    raise DatabaseError(
+    raise Invalid(
         f"unsupported database scheme {scheme!r} in {redact(url)}",
+        field="--db",
         hint="boo speaks SQLite (sqlite:///file.db) and PostgreSQL (postgresql://…).",
     )
 
@@ -119,6 +120,13 @@ def _check_postgres_url(rest: str, original: str) -> None:
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError as exc:
         raise Invalid(f"{redact(original)} has a malformed port", field="--db") from exc
+    # Without a database name libpq picks one (the user's name), and boo would migrate it.
+    if not parts.path.strip("/") and "dbname=" not in parts.query:
+        raise Invalid(
+            f"{redact(original)} names no database",
+            field="--db",
+            hint="Add it after the host: postgresql://user@host/dbname",
+        )
 
 
 def redact(url: str) -> str:
