@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from boo_cli.errors import Invalid
@@ -35,6 +37,7 @@ _UNITS = {
 }
 _PART = re.compile(r"(\d+)\s*([a-z]+)")
 SPAN_EXAMPLES = "90d, 12w, 3 months, 1y 2m, P3M"
+D = TypeVar("D", date, datetime)
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -111,9 +114,18 @@ def parse_day(text: str | None, *, today: date, field: str) -> date | None:
         ahead = (matches[0] - today.weekday() - 1) % 7 + 1
         return today + timedelta(days=ahead)
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise Invalid(f"{text!r} is not a date (try 2026-03-31, +10d, +2w, friday)", field=field) from None
+    return check_year(day, text.strip(), field=field)
+
+
+def check_year(value: D, raw: str, *, field: str) -> D:
+    """value, if its year is one boo takes: far-off years are typos, and near the limits of Python's
+    dates turning a day into an instant or adding a span would overflow."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise Invalid(f"{raw!r} is out of range; give a year from {MIN_YEAR} to {MAX_YEAR}", field=field)
+    return value
 
 
 # --- wall-clock instants ----------------------------------------------------------------------
@@ -143,9 +155,7 @@ def parse_when(
         parsed = datetime.fromisoformat(raw)
     except ValueError:
         parsed = _friendly(raw, today=now.astimezone(tz).date(), field=field)
-    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        # Far-off years are typos, and near datetime's limits adding a duration would overflow.
-        raise Invalid(f"{raw!r} is out of range; give a year from {MIN_YEAR} to {MAX_YEAR}", field=field)
+    check_year(parsed, raw, field=field)
     if parsed.tzinfo is not None:
         return parsed.astimezone(UTC)  # an explicit offset names one instant: no gap, no fold
     return localize(parsed, tz, fold=fold, field=field)
@@ -255,6 +265,8 @@ def parse_since(text: str | None, *, zone: str | None) -> datetime | None:
             raise Invalid(f"{raw!r} is not a time span back (try -7d, -2w)", field="--since")
         day = _months_back(today, span.months) - timedelta(days=span.days)
     else:
+        with suppress(ValueError):  # not ISO 8601: a friendly form, read below
+            check_year(datetime.fromisoformat(raw), raw, field="--since")
         try:
             return parse_when(raw, zone=tz.key, now=now_utc(), fold=0, field="--since")
         except Invalid:
