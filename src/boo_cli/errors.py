@@ -83,3 +83,16 @@ def describe_os_error(exc: OSError, target: object = None, *, doing: str = "use"
     hint = _OS_HINTS.get(errno.errorcode.get(exc.errno or 0, ""))
     text = f"cannot {doing} {where}: {reason}" if where else f"cannot {doing} it: {reason}"
     return f"{text} ({hint})" if hint else text
+
+
+def one_line(text: str) -> str:
+    """text with every control character and line separator shown as an escape (\\r, \\n, \\x1b…), so a
+    message holding what the user typed stays one line and cannot move the terminal's cursor."""
+    import unicodedata
+
+    def shown(char: str) -> str:
+        if unicodedata.category(char) not in {"Cc", "Zl", "Zp"}:
+            return char
+        return repr(char)[1:-1] if char.isascii() else f"\\u{ord(char):04x}"
+
+    return "".join(map(shown, text))

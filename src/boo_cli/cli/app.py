@@ -145,7 +145,9 @@ def _debug_traceback(argv: list[str]) -> bool:
 
 
 def _fail(message: str, code: int) -> None:
-    sys.stderr.write(f"boo: {message}\n")
+    from boo_cli.errors import one_line
+
+    sys.stderr.write(f"boo: {one_line(message)}\n")
     sys.exit(code)
 
 
