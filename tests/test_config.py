@@ -47,6 +47,9 @@ def test_a_broken_config_file_is_named(boo_home):
     write_config(boo_home, "database_url = \n")
     with pytest.raises(ConfigError, match=r"config\.toml is not valid TOML"):
         config.database_url()
+    (boo_home / "config" / "config.toml").write_bytes(b'database_url = "caf\xe9.db"\n')
+    with pytest.raises(ConfigError, match=r"config\.toml is not UTF-8 text"):
+        config.database_url()
 
 
 def test_unknown_scheme_and_malformed_urls(tmp_path):

@@ -58,6 +58,8 @@ def load_settings() -> dict[str, Any]:
         return {}
     except OSError as exc:
         raise ConfigError(f"cannot read the config file {file}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"the config file {file} is not UTF-8 text (byte {exc.start})") from exc
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
