@@ -321,3 +321,8 @@ def test_control_characters_in_a_message_are_shown_escaped(cli):
     init_user(cli, business="Shop")
     line = assert_one_line(cli("resources", "get", "client-proposal", "--to", "\r=cmd\n\x1b[31m\u2028"), 1)
     assert "\\r=cmd\\n\\x1b[31m\\u2028" in line
+
+
+def test_a_page_beyond_any_list_is_a_usage_error(cli):
+    init_user(cli, business="Shop")
+    assert "--page" in assert_one_line(cli("strategy", "list", "--page", "1" * 40), 2)
