@@ -78,6 +78,19 @@ def test_a_postgres_url_without_a_database_name_is_refused(raw):
     assert "pw" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "raw", ["sqlite://", "sqlite:///", "sqlite:///?mode=ro", "postgresql://[::1/x", "~nosuchuser/x.db"]
+)
+def test_urls_that_name_no_usable_database_are_usage_errors(raw):
+    with pytest.raises(Invalid, match="--db"):
+        config.normalize_url(raw)
+
+
+def test_an_empty_db_flag_is_refused_not_ignored():
+    with pytest.raises(Invalid, match="the database URL is empty"):
+        config.database_url("")
+
+
 def test_a_postgres_url_may_name_its_database_in_the_query():
     assert config.normalize_url("postgresql://h?dbname=boo") == "postgresql+psycopg://h?dbname=boo"
 

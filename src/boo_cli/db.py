@@ -120,6 +120,8 @@ def _prepare_sqlite_file(database: str | None) -> None:
             raise DatabaseError(f"cannot create the database {path}: folder {path.parent} does not exist")
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file")
+    if path.exists() and not path.is_file():  # /dev/null: SQLite would put its -wal file beside it
+        raise DatabaseError(f"{path} is not a regular file, so it cannot hold a database")
     if not path.exists():
         # Owner-only from the first byte: the file holds business and personal data.
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
@@ -174,7 +176,7 @@ def describe_failure(exc: Exception, url: str) -> str:
         return f"cannot write to {where}: the database is read-only (check its permissions or settings)"
     if "database is locked" in lowered:
         return f"{where} is busy: another boo kept it locked too long; try again"
-    if isinstance(exc, sa.exc.OperationalError) and "connect" in lowered:
+    if isinstance(exc, sa.exc.OperationalError) and (exc.statement is None or "connect" in lowered):
         return f"cannot connect to {where}: {_first_sentence(text)}"
     return f"database error on {where}: {_first_sentence(text)}"
 
