@@ -158,6 +158,13 @@ COMMANDS = _commands()
 hostile = st.one_of(st.sampled_from(HOSTILE + EDGES), text)
 
 
+# The root's own options, which may come anywhere on the line.
+global_options = st.tuples(
+    st.sampled_from([[], ["--json"], ["-q"]]),
+    st.one_of(st.just([]), st.just(["--profile=Shop"]), hostile.map(lambda v: [f"--profile={v}"])),
+).map(lambda parts: parts[0] + parts[1])
+
+
 def plausible_argument(path: str, name: str, consultation: str) -> str:
     if path.startswith("boo consult"):
         return consultation
@@ -287,4 +294,5 @@ def test_every_option_of_every_command_alone_hostile(seeded):
 @given(data=st.data())
 def test_every_command_with_random_options(seeded, data):
     path, command = data.draw(st.sampled_from(COMMANDS), label="command")
-    seeded.run(path, data.draw(command_line(path, command, seeded.consultation), label="argv"))
+    front = data.draw(global_options, label="global options")
+    seeded.run(path, front + data.draw(command_line(path, command, seeded.consultation), label="argv"))
