@@ -58,18 +58,23 @@ def parse_span(text: str | None, *, field: str) -> Span | None:
     if raw.upper().startswith("P"):
         try:
             span = Span.from_iso(raw)
-        except ValueError:
+        except (ValueError, OverflowError):
             span = None
     else:
-        span = _words_to_span(raw.lower().replace(",", " ").replace(" and ", " "))
+        span = _words_to_span(raw.lower().replace(",", " ").replace(" and ", " "), bounded=False)
     if span is None:
         raise Invalid(f"{raw!r} is not a span of time (try {SPAN_EXAMPLES})", field=field)
     if span.is_zero():
         raise Invalid("a span of time must be longer than zero", field=field)
+    if span.months > MAX_SPAN_MONTHS or span.days + span.seconds // 86400 > MAX_SPAN_DAYS:
+        raise Invalid(f"{raw!r} is too long; the longest span is 100 years", field=field)
     return span
 
 
-def _words_to_span(text: str) -> Span | None:
+MAX_SPAN_MONTHS, MAX_SPAN_DAYS = 1200, 36500  # a century: beyond it, dates overflow soon enough
+
+
+def _words_to_span(text: str, *, bounded: bool = True) -> Span | None:
     parts = _PART.findall(text)
     if not parts or _PART.sub("", text).strip():
         return None
@@ -80,7 +85,7 @@ def _words_to_span(text: str) -> Span | None:
         total[_UNITS[unit]] += int(number)
     months = total["years"] * 12 + total["quarters"] * 3 + total["months"]
     days = total["weeks"] * 7 + total["days"]
-    if months > 1200 or days > 36500:
+    if bounded and (months > MAX_SPAN_MONTHS or days > MAX_SPAN_DAYS):
         return None
     return Span(months=months, days=days)
 
