@@ -11,6 +11,7 @@ from pathlib import Path
 from boo_cli.errors import BooError, Invalid, describe_os_error
 
 STDOUT = "-"
+_STDOUT_NAMES = {STDOUT, "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"}  # the stream, not a file behind it
 _HINT = "Give a file name, or - for stdout."
 
 
@@ -45,11 +46,12 @@ def _mode_for(target: Path) -> int:
 
 
 def write_output(path: Path | str, text: str, *, field: str = "--output") -> Path | None:
-    """Write a report where `-o` says: '-' is stdout (None is returned), a FIFO or a device (such as
-    /dev/null) is written into as it is, a regular file is replaced whole (see write_text_atomically)
-    and a symbolic link is followed. A folder or an empty name is refused. Returns the file written."""
+    """Write a report where `-o` says: '-' and /dev/stdout are stdout (None is returned), a FIFO, a
+    device (such as /dev/null) or anything under /dev or /proc is written into as it is, a regular
+    file is replaced whole (see write_text_atomically) and a symbolic link is followed. A folder or an
+    empty name is refused. Returns the file written."""
     raw = os.fspath(path)
-    if raw == STDOUT:
+    if raw in _STDOUT_NAMES:
         sys.stdout.write(text)
         sys.stdout.flush()
         return None
@@ -64,8 +66,10 @@ def write_output(path: Path | str, text: str, *, field: str = "--output") -> Pat
         raise BooError(describe_os_error(exc, target, doing="write")) from exc
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise Invalid(f"{target} is a folder", field=field, hint=_HINT)
-    if info is not None and not stat.S_ISREG(info.st_mode):
-        _write_into(target, text)  # never rename over a FIFO, a terminal or /dev/null
+    if info is not None and (not stat.S_ISREG(info.st_mode) or _is_system_path(target)):
+        # Never rename over a FIFO, a terminal or /dev/null, nor over a file the shell opened for
+        # /dev/fd/N; append, as the shell's `>>` would.
+        _write_into(target, text)
         return target
     if not target.parent.is_dir():
         raise BooError(f"cannot write {target}: the folder {target.parent} does not exist")
@@ -73,9 +77,13 @@ def write_output(path: Path | str, text: str, *, field: str = "--output") -> Pat
     return target
 
 
+def _is_system_path(target: Path) -> bool:
+    return target.is_absolute() and target.parts[1:2] in (("dev",), ("proc",))
+
+
 def _write_into(target: Path, text: str) -> None:
     try:
-        with open(target, "w", encoding="utf-8", newline="") as stream:
+        with open(target, "a", encoding="utf-8", newline="") as stream:
             stream.write(text)
     except OSError as exc:
         raise BooError(describe_os_error(exc, target, doing="write")) from exc

@@ -35,12 +35,14 @@ def row_counts(url: str) -> dict[str, int]:
 # --- -o: where a report goes ---------------------------------------------------------------------
 
 
-def test_dash_means_stdout(bare_cli, tmp_path, monkeypatch):
+@pytest.mark.parametrize("name", ["-", "/dev/stdout"])
+def test_dash_and_dev_stdout_mean_stdout(bare_cli, tmp_path, monkeypatch, name):
     monkeypatch.chdir(tmp_path)
-    result = bare_cli("audit", "template", "-o", "-")
+    result = bare_cli("audit", "template", "-o", name)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("# Answers for the boo audit")
-    assert not (tmp_path / "-").exists()
+    assert "Wrote" not in result.stderr
+    assert not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize("name", ["", ".", "folder"])
