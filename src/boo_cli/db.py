@@ -248,9 +248,10 @@ def ensure_schema(engine: Engine, notify: Notify | None = None) -> SchemaState:
         return state
     from boo_cli.services.database import upgrade
 
-    if notify:
-        before = state.current or "empty"
-        notify(f"Upgrading the database {redact(str(engine.url))} from {before} to {state.head}.")
+    if notify and state.current is not None:
+        # Only an upgrade of existing data is news; setting up a new database is silent, so that a
+        # first command that fails still prints one line.
+        notify(f"Upgrading the database {redact(str(engine.url))} from {state.current} to {state.head}.")
     upgrade(str(engine.url), state.head)
     return schema_state(engine)
 

@@ -328,3 +328,10 @@ def test_control_characters_in_a_message_are_shown_escaped(cli):
 def test_a_page_beyond_any_list_is_a_usage_error(cli):
     init_user(cli, business="Shop")
     assert "--page" in assert_one_line(cli("strategy", "list", "--page", "1" * 40), 2)
+
+
+def test_a_first_command_that_fails_prints_one_line(bare_cli):
+    result = bare_cli(
+        "init", "--email", "bad", "--first-name", "A", "--last-name", "B", "--password-stdin", input="x\n"
+    )
+    assert_one_line(result, 2)
