@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from boo_cli import config
-from boo_cli.errors import ConfigError, DatabaseError, Invalid
+from boo_cli.errors import ConfigError, Invalid
 
 
 def write_config(home, text: str) -> None:
@@ -47,15 +47,52 @@ def test_a_broken_config_file_is_named(boo_home):
     write_config(boo_home, "database_url = \n")
     with pytest.raises(ConfigError, match=r"config\.toml is not valid TOML"):
         config.database_url()
+    (boo_home / "config" / "config.toml").write_bytes(b'database_url = "caf\xe9.db"\n')
+    with pytest.raises(ConfigError, match=r"config\.toml is not UTF-8 text"):
+        config.database_url()
 
 
 def test_unknown_scheme_and_malformed_urls(tmp_path):
-    with pytest.raises(DatabaseError, match="unsupported database scheme 'mysql'"):
+    with pytest.raises(Invalid, match="unsupported database scheme 'mysql'"):
         config.normalize_url("mysql://u:pw@h/d")
     with pytest.raises(Invalid):
         config.normalize_url("postgresql://u:pw@h:port/d")
     with pytest.raises(Invalid):
         config.normalize_url("   ")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "postgresql://",
+        "postgresql://host",
+        "postgres://u:pw@host:5432",
+        "postgresql://host/",
+        "postgresql:///",
+    ],
+)
+def test_a_postgres_url_without_a_database_name_is_refused(raw):
+    with pytest.raises(Invalid, match="names no database") as caught:
+        config.normalize_url(raw)
+    assert caught.value.exit_code == 2
+    assert "pw" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "raw", ["sqlite://", "sqlite:///", "sqlite:///?mode=ro", "postgresql://[::1/x", "~nosuchuser/x.db"]
+)
+def test_urls_that_name_no_usable_database_are_usage_errors(raw):
+    with pytest.raises(Invalid, match="--db"):
+        config.normalize_url(raw)
+
+
+def test_an_empty_db_flag_is_refused_not_ignored():
+    with pytest.raises(Invalid, match="the database URL is empty"):
+        config.database_url("")
+
+
+def test_a_postgres_url_may_name_its_database_in_the_query():
+    assert config.normalize_url("postgresql://h?dbname=boo") == "postgresql+psycopg://h?dbname=boo"
 
 
 def test_redact_hides_only_the_password():

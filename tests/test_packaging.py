@@ -71,7 +71,7 @@ def test_bad_input_exits_without_a_traceback_in_a_real_process(tmp_path):
     result = run(
         [sys.executable, "-m", "boo_cli", "--db", "mysql://u:pw@h/d", "db", "current"], env=boo_env(tmp_path)
     )
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
     result = run([sys.executable, "-m", "boo_cli", "db", "no-such-verb"], env=boo_env(tmp_path))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from boo_cli.errors import ConfigError, DatabaseError, Invalid
+from boo_cli.errors import ConfigError, Invalid
 
 APP_NAME = "boo"
 SQLITE_FILENAME = "boo.db"
@@ -58,6 +58,8 @@ def load_settings() -> dict[str, Any]:
         return {}
     except OSError as exc:
         raise ConfigError(f"cannot read the config file {file}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"the config file {file} is not UTF-8 text (byte {exc.start})") from exc
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -66,9 +68,10 @@ def load_settings() -> dict[str, Any]:
 
 def database_url(flag: str | None = None) -> str:
     """The database URL to use: --db flag > BOO_DATABASE_URL > config file > SQLite in the data dir."""
-    for candidate in (flag, os.environ.get("BOO_DATABASE_URL")):
-        if candidate:
-            return normalize_url(candidate)
+    if flag is not None:  # --db '' is a mistake to name, not a flag left out
+        return normalize_url(flag)
+    if os.environ.get("BOO_DATABASE_URL"):
+        return normalize_url(os.environ["BOO_DATABASE_URL"])
     configured = load_settings().get("database_url")
     if configured is not None:
         if not isinstance(configured, str) or not configured.strip():
@@ -97,28 +100,45 @@ def normalize_url(raw: str) -> str:
                 field="--db",
                 hint="Use postgresql://user@host/dbname, sqlite:///path/to/file.db or a file path.",
             )
-        return sqlite_url(Path(url).expanduser().resolve())
+        try:
+            return sqlite_url(Path(url).expanduser().resolve())
+        except RuntimeError as exc:  # ~nosuchuser/…
+            raise Invalid(f"{url}: {exc}", field="--db") from exc
     scheme = url.split("://", 1)[0].lower()
     if scheme in _SQLITE_SCHEMES:
-        return "sqlite://" + url.split("://", 1)[1]
+        rest = url.split("://", 1)[1]
+        if not rest.lstrip("/").split("?", 1)[0]:  # SQLite would keep it in memory and lose it
+            raise Invalid(f"{url} names no database file", field="--db", hint="Use sqlite:///path/to/file.db")
+        return "sqlite://" + rest
     if scheme in _POSTGRES_SCHEMES:
         rest = url.split("://", 1)[1]
         _check_postgres_url(rest, url)
         return "postgresql+psycopg://" + rest
     if not scheme or not scheme.replace("+", "").isalnum():
         raise Invalid(f"{redact(url)} is not a database URL", field="--db")
-    raise DatabaseError(
+    raise Invalid(
         f"unsupported database scheme {scheme!r} in {redact(url)}",
+        field="--db",
         hint="boo speaks SQLite (sqlite:///file.db) and PostgreSQL (postgresql://…).",
     )
 
 
 def _check_postgres_url(rest: str, original: str) -> None:
-    parts = urlsplit("postgresql://" + rest)
+    try:
+        parts = urlsplit("postgresql://" + rest)
+    except ValueError as exc:  # an unclosed [IPv6 address
+        raise Invalid(f"{redact(original)} is not a database URL: {exc}", field="--db") from exc
     try:
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError as exc:
         raise Invalid(f"{redact(original)} has a malformed port", field="--db") from exc
+    # Without a database name libpq picks one (the user's name), and boo would migrate it.
+    if not parts.path.strip("/") and "dbname=" not in parts.query:
+        raise Invalid(
+            f"{redact(original)} names no database",
+            field="--db",
+            hint="Add it after the host: postgresql://user@host/dbname",
+        )
 
 
 def redact(url: str) -> str:

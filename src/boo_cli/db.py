@@ -120,6 +120,8 @@ def _prepare_sqlite_file(database: str | None) -> None:
             raise DatabaseError(f"cannot create the database {path}: folder {path.parent} does not exist")
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file")
+    if path.exists() and not path.is_file():  # /dev/null: SQLite would put its -wal file beside it
+        raise DatabaseError(f"{path} is not a regular file, so it cannot hold a database")
     if not path.exists():
         # Owner-only from the first byte: the file holds business and personal data.
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
@@ -170,14 +172,36 @@ def describe_failure(exc: Exception, url: str) -> str:
         return f"cannot open {where}: check the path and its permissions"
     if "password authentication failed" in lowered:
         return f"cannot connect to {where}: the server refused the user name or password"
-    if isinstance(exc, sa.exc.OperationalError) and backend_name(url) == "postgresql":
+    if "readonly database" in lowered or "read-only transaction" in lowered:
+        return f"cannot write to {where}: the database is read-only (check its permissions or settings)"
+    if "database is locked" in lowered:
+        return f"{where} is busy: another boo kept it locked too long; try again"
+    if isinstance(exc, sa.exc.OperationalError) and (exc.statement is None or "connect" in lowered):
         return f"cannot connect to {where}: {_first_sentence(text)}"
     return f"database error on {where}: {_first_sentence(text)}"
 
 
 def _first_sentence(text: str) -> str:
-    text = re.sub(r"\(Background on this error at: [^)]*\)", "", text).strip()
-    return text[:300]
+    # A statement's text and its parameters (user data, password hashes) never reach the user.
+    text = re.split(r"\[SQL:|\[parameters:|\(Background on this error at:", text, maxsplit=1)[0]
+    return text.strip()[:300]
+
+
+def describe_escaped(exc: BaseException, db_flag: str | None = None) -> str:
+    """One line for an error that reached the command-line boundary without a BooError of its own:
+    a file or network failure, or a database error raised outside database_errors."""
+    from boo_cli.errors import describe_os_error
+
+    if isinstance(exc, OSError):
+        return describe_os_error(exc)
+    if isinstance(exc, sa.exc.SQLAlchemyError):
+        try:
+            url = database_url(db_flag)
+        except BooError:
+            url = "the database"
+        return describe_failure(exc, url)
+    first = (str(exc).splitlines() or [""])[0][:200]
+    return f"unexpected error: {type(exc).__name__}: {first} (run with --debug for details)"
 
 
 # --- schema version ---------------------------------------------------------------------------
@@ -224,9 +248,10 @@ def ensure_schema(engine: Engine, notify: Notify | None = None) -> SchemaState:
         return state
     from boo_cli.services.database import upgrade
 
-    if notify:
-        before = state.current or "empty"
-        notify(f"Upgrading the database {redact(str(engine.url))} from {before} to {state.head}.")
+    if notify and state.current is not None:
+        # Only an upgrade of existing data is news; setting up a new database is silent, so that a
+        # first command that fails still prints one line.
+        notify(f"Upgrading the database {redact(str(engine.url))} from {state.current} to {state.head}.")
     upgrade(str(engine.url), state.head)
     return schema_state(engine)
 

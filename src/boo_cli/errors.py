@@ -58,3 +58,41 @@ class ConfigError(BooError):
     """A setting or the config file is wrong (exit 2)."""
 
     exit_code = 2
+
+
+_OS_HINTS = {
+    "EACCES": "check its permissions",
+    "EPERM": "check its permissions",
+    "EROFS": "the file system is read-only; choose another place",
+    "ENOSPC": "the disk is full; free some space",
+    "EDQUOT": "the disk quota is used up; free some space",
+    "ENAMETOOLONG": "use a shorter name",
+    "ECONNREFUSED": "is the server running, and are the host and port right?",
+    "ETIMEDOUT": "the server did not answer; check the host and your network",
+    "EHOSTUNREACH": "check the host and your network",
+    "ENETUNREACH": "check your network",
+}
+
+
+def describe_os_error(exc: OSError, target: object = None, *, doing: str = "use") -> str:
+    """One line for a failed file or network operation: what, where, why and what to do."""
+    import errno
+
+    where = target if target is not None else (exc.filename or "")
+    reason = exc.strerror or type(exc).__name__
+    hint = _OS_HINTS.get(errno.errorcode.get(exc.errno or 0, ""))
+    text = f"cannot {doing} {where}: {reason}" if where else f"cannot {doing} it: {reason}"
+    return f"{text} ({hint})" if hint else text
+
+
+def one_line(text: str) -> str:
+    """text with every control character and line separator shown as an escape (\\r, \\n, \\x1b…), so a
+    message holding what the user typed stays one line and cannot move the terminal's cursor."""
+    import unicodedata
+
+    def shown(char: str) -> str:
+        if unicodedata.category(char) not in {"Cc", "Zl", "Zp"}:
+            return char
+        return repr(char)[1:-1] if char.isascii() else f"\\u{ord(char):04x}"
+
+    return "".join(map(shown, text))

@@ -151,7 +151,7 @@ def test_intervals(text, seconds):
     assert parse_every(text) == seconds
 
 
-@pytest.mark.parametrize("text", ["0m", "soon", "30s", "-5m"])
+@pytest.mark.parametrize("text", ["0m", "soon", "30s", "-5m", "3651d", "99999999999999999999999h"])
 def test_bad_intervals(text):
     with pytest.raises(Invalid, match="--every"):
         parse_every(text)

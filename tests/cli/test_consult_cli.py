@@ -502,6 +502,10 @@ def test_run_editor_returns_the_edit_or_none(tmp_path, monkeypatch):
     monkeypatch.setenv("EDITOR", "/no/such/editor")
     with pytest.raises(BooError, match="cannot run the editor"):
         run_editor("x")
+    monkeypatch.setenv("EDITOR", write_editor(tmp_path, "path.write_bytes(b'caf\\xe9')\n"))
+    with pytest.raises(BooError, match="not UTF-8 text; nothing saved") as caught:
+        run_editor("x")
+    assert caught.value.exit_code == 2
 
 
 def spawn(url: str, *args: str, **env: str):

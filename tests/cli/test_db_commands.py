@@ -71,7 +71,11 @@ def test_a_database_newer_than_this_boo_is_refused_with_exit_1(cli):
 @pytest.mark.parametrize(
     ("url", "code", "words"),
     [
-        ("mysql://user:secret@localhost/boo", 1, "unsupported database scheme"),
+        ("mysql://user:secret@localhost/boo", 2, "unsupported database scheme"),
+        ("nosuch://x", 2, "unsupported database scheme"),
+        ("postgresql://", 2, "names no database"),
+        ("/dev/null", 1, "not a regular file"),
+        ("postgresql://user:secret@127.0.0.1", 2, "names no database"),
         ("postgresql://user:secret@localhost:notaport/boo", 2, "malformed port"),
         ("postgresql://user:secret@127.0.0.1:1/boo", 1, "cannot connect"),
         ("host:5432", 2, "not a database URL"),

@@ -85,3 +85,33 @@ def test_days_are_read_relative_to_today(text, day):
 def test_unreadable_days_are_refused(text):
     with pytest.raises(Invalid, match="--target"):
         parse_day(text, today=WEDNESDAY, field="--target")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "P9999Y",
+        "P99999999999999999999Y",
+        "1201m",
+        "99999999999999999999d",
+        "P1201M",
+        "PT99999999999999999999H",
+    ],
+)
+def test_spans_longer_than_a_century_are_refused(text):
+    with pytest.raises(Invalid, match="too long; the longest span is 100 years"):
+        parse_span(text, field="--timeline")
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "9999-12-31", "1899-12-31", "3000-01-01"])
+def test_days_outside_1900_to_2999_are_refused(text):
+    with pytest.raises(Invalid, match="out of range; give a year from 1900 to 2999"):
+        parse_day(text, today=date(2026, 3, 1), field="--target")
+
+
+def test_since_an_instant_out_of_range_says_so():
+    from boo_cli.services.dates import parse_since
+
+    for text in ("0001-01-01", "9999-12-31T23:59-05:00", "0001-01-01T00:00+14:00"):
+        with pytest.raises(Invalid, match="out of range"):
+            parse_since(text, zone="Europe/Berlin")

@@ -22,7 +22,9 @@ from boo_cli.services import profiles
         ("$1,200.50", "1200.50"),
         ("€ 99", "99.00"),
         ("0", "0.00"),
-        ("0.005", "0.01"),
+        ("0.50", "0.50"),
+        ("1.2345k", "1234.50"),
+        ("0.001k", "1.00"),
         ("2.5b", "2500000000.00"),
         ("9999999999.99", "9999999999.99"),
     ],
@@ -37,6 +39,36 @@ def test_money_is_read_the_way_people_write_it(text, amount):
 def test_bad_or_negative_money_is_refused(text):
     with pytest.raises(Invalid, match="--annual-revenue"):
         profiles.parse_money(text, field="--annual-revenue")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("0.001", "more than two decimals"),
+        ("0.005", "more than two decimals"),
+        ("1.234567k", "more than two decimals"),
+        ("12345678.9900000000000000000001", "more than two decimals"),
+        ("1" * 40, "too large"),
+        ("9" * 40 + ".99", "too large"),
+        ("0." + "0" * 39 + "1", "more than two decimals"),
+        ("9999999999.991", "too large"),
+    ],
+)
+def test_money_that_would_lose_digits_is_refused(text, words):
+    with pytest.raises(Invalid, match=words) as caught:
+        profiles.parse_money(text, field="--annual-revenue")
+    assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize("text", ["1.234,56", "1.234.567,89", "12,50", "1234,5"])
+def test_money_in_a_comma_decimal_form_is_refused_with_a_hint(text):
+    with pytest.raises(Invalid, match="after a dot and no dot between thousands"):
+        profiles.parse_money(text, field="--annual-revenue")
+
+
+def test_a_dot_that_may_separate_thousands_gets_a_hint():
+    with pytest.raises(Invalid, match="If the dot separates thousands, leave it out"):
+        profiles.parse_money("1.234", field="--annual-revenue")
 
 
 def test_add_stores_every_spec_field(session, owner):

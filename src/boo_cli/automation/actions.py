@@ -68,7 +68,7 @@ BUILTINS = {
 class BuiltinAction(_Action):
     kind: Literal["builtin"] = "builtin"
     name: str
-    days: int = Field(default=90, gt=0)
+    days: int = Field(default=90, gt=0, le=3650)  # timedelta(days=) overflows far beyond
     mail_to: list[str] = []  # where to send the action's text as well, through SMTP
 
     @field_validator("name")

@@ -172,7 +172,12 @@ def parse_duration(text: str, *, field: str) -> int:
         seconds = int(match[1]) * unit
     if seconds <= 0:
         raise Invalid("a length of time must be longer than zero", field=field)
+    if seconds > MAX_DURATION:  # beyond it adding it to a date overflows (and it is surely a typo)
+        raise Invalid(f"{text!r} is too long; the longest is {MAX_DURATION // 86400} days", field=field)
     return seconds
+
+
+MAX_DURATION = 3650 * 86400
 
 
 def parse_every(text: str) -> int:

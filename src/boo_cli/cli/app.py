@@ -79,6 +79,9 @@ class BooGroup(TyperGroup):
         argv = hoist_global_options(list(sys.argv[1:] if args is None else args))
         make_readable(self, self.context_settings.get("help_option_names"))  # Typer adds options late
         try:
+            from boo_cli.cli.arguments import refuse_unstorable
+
+            refuse_unstorable(argv)
             code = super().main(
                 args=argv,
                 prog_name=prog_name or "boo",
@@ -100,10 +103,12 @@ class BooGroup(TyperGroup):
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
-        except Exception as exc:
+        except Exception as exc:  # a file, network or database failure no inner layer named
             if _debug_traceback(argv):
                 raise
-            _fail(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)", 1)
+            from boo_cli.db import describe_escaped
+
+            _fail(describe_escaped(exc, app_context().db), 1)
         sys.exit(code or 0)
 
 
@@ -159,7 +164,9 @@ def _closed_pipe() -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    sys.stderr.write(f"boo: {message}\n")
+    from boo_cli.errors import one_line
+
+    sys.stderr.write(f"boo: {one_line(message)}\n")
     sys.exit(code)
 
 

@@ -52,7 +52,7 @@ def run_editor(text: str) -> str | None:
     import tempfile
     from pathlib import Path
 
-    from boo_cli.errors import BooError
+    from boo_cli.errors import BooError, Invalid
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     editor = editor or next((name for name in ("nano", "vi") if shutil.which(name)), None)
@@ -70,7 +70,12 @@ def run_editor(text: str) -> str | None:
             raise BooError(f"cannot run the editor {editor!r}: {exc}") from exc
         if code != 0:
             raise BooError(f"the editor exited with status {code}; nothing saved")
-        edited = path.read_text(encoding="utf-8")
+        try:
+            edited = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise Invalid(
+                "the edited note is not UTF-8 text; nothing saved", hint="Set the editor to UTF-8."
+            ) from exc
     finally:
         path.unlink(missing_ok=True)
     return None if edited == text else edited

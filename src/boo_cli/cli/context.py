@@ -127,9 +127,9 @@ class AppContext:
         """Ask before destroying data; --yes answers for the user."""
         if yes:
             return True
-        self.release()  # what would be deleted, said just before: the user needs it, asked or refused
         if not self.can_prompt():
             raise Invalid("this would delete data: pass --yes to confirm without a terminal")
+        self.release()  # what would be deleted, said just before: the user needs it to answer
         import questionary
 
         answer = questionary.confirm(question, default=False).ask()

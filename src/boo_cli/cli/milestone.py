@@ -65,8 +65,9 @@ def _context(session, ref: str | None, strategy_ref: str | None):
     from boo_cli.services import strategies
 
     user = acting_user(session)
-    strategy = strategies.get_strategy(session, user, strategy_ref) if strategy_ref else None
-    milestone = strategies.get_milestone(session, user, ref, strategy) if ref else None
+    # '' is a name given empty (refused by the lookup), not a name left out.
+    strategy = strategies.get_strategy(session, user, strategy_ref) if strategy_ref is not None else None
+    milestone = strategies.get_milestone(session, user, ref, strategy) if ref is not None else None
     return user, strategy, milestone, today_for(user)
 
 

@@ -223,8 +223,10 @@ def write_document(text: str, path: Path | None, *, fmt: str) -> None:
     """A document (format fmt) to stdout, or to a file, written whole: a failed write leaves no half
     file. Under --json stdout holds JSON only: a JSON document, or JSON that describes the file
     written; any other document is refused there, with the way to get it."""
+    from boo_cli.files import means_stdout, write_output
+
     ctx = app_context()
-    if path is None:
+    if path is None or means_stdout(path):
         if ctx.json and fmt != "json":
             from boo_cli.errors import Invalid
 
@@ -234,10 +236,7 @@ def write_document(text: str, path: Path | None, *, fmt: str) -> None:
             )
         ctx.write_out(text)
         return
-    from boo_cli.files import write_text_atomically
-
-    target = path.expanduser()
-    write_text_atomically(target, text)
+    target = write_output(path, text)
     ctx.say(f"Wrote {target}.")
     if ctx.json:
         print_json({"path": str(target), "format": fmt, "bytes": len(text.encode("utf-8"))})

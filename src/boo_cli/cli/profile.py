@@ -245,6 +245,7 @@ def delete(
 ) -> None:
     """Delete a profile with its audits, strategies and tasks (lists them and asks first)."""
     from boo_cli.cli.identity import acting_user
+    from boo_cli.errors import Invalid
     from boo_cli.services import logins, profiles
 
     ctx = app_context()
@@ -252,16 +253,21 @@ def delete(
         user = acting_user(session)
         profile = profiles.get_profile(session, user, ref)
         c = profiles.counts(session, profile)
-        ctx.say(
-            f"'{profile.business_name}' holds {c.audits} audits, {c.strategies} strategies "
-            f"({c.milestones} milestones) and {c.tasks} automation tasks ({c.executions} runs)."
+        # Told in the refusal, the question and after the deed, never on a line of its own before an error.
+        held = (
+            f"{c.audits} audits, {c.strategies} strategies ({c.milestones} milestones) and "
+            f"{c.tasks} automation tasks ({c.executions} runs)"
         )
-        if not ctx.confirm(f"Delete '{profile.business_name}' and all of that?", yes=yes):
+        if not yes and not ctx.can_prompt():
+            raise Invalid(
+                f"'{profile.business_name}' holds {held}: pass --yes to delete it without a terminal"
+            )
+        if not ctx.confirm(f"Delete '{profile.business_name}' and all it holds: {held}?", yes=yes):
             raise typer.Exit(1)
         profiles.delete_profile(session, user, profile)
         if logins.chosen_profile(ctx.database_url(), user.id) == profile.id:
             logins.choose_profile(ctx.database_url(), user.id, None)
-        ctx.say(f"Deleted '{profile.business_name}'.")
+        ctx.say(f"Deleted '{profile.business_name}' and all it held: {held}.")
 
 
 @app.command()

@@ -116,7 +116,7 @@ def list_(
     ] = False,
     sort: Annotated[str, typer.Option("--sort", help="created, due, priority, name or status.")] = "created",
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Rows per page.")] = 50,
-    page: Annotated[int, typer.Option("--page", min=1, help="Which page.")] = 1,
+    page: Annotated[int, typer.Option("--page", min=1, max=1_000_000, help="Which page.")] = 1,
     _json: JsonOption = False,
 ) -> None:
     """List the current business's strategies with progress and due dates."""

@@ -59,9 +59,34 @@ def task_scope(user: User, profile: BusinessProfile | None = None) -> list[Any]:
     return scope
 
 
-def _pydantic_message(exc: ValidationError) -> str:
+# The option a model field comes from, so that a refusal names what the user typed.
+_OPTION_OF = {
+    "expr": "--cron",
+    "every_seconds": "--every",
+    "at": "--at",
+    "tz": "--tz",
+    "missed": "--missed",
+    "command": "--shell",
+    "url": "--webhook",
+    "method": "--method",
+    "headers": "--header",
+    "to": "--email",
+    "subject": "--subject",
+    "body": "--body",
+    "name": "--builtin",
+    "days": "--days",
+    "mail_to": "--mail-to",
+    "timeout_seconds": "--timeout",
+    "retries": "--retries",
+}
+
+
+def _pydantic_invalid(exc: ValidationError, field: str) -> Invalid:
     first = exc.errors()[0]
-    return str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    loc = first.get("loc") or ()
+    option = _OPTION_OF.get(str(loc[0])) if loc else None
+    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    return Invalid(message, field=option or field)
 
 
 def build_trigger(spec: TriggerSpec, *, zone: str, now: datetime):
@@ -80,7 +105,7 @@ def build_trigger(spec: TriggerSpec, *, zone: str, now: datetime):
             return IntervalTrigger(every_seconds=parse_every(spec.every), anchor=anchor, **common)
         return OnceTrigger(at=spec.at.astimezone(UTC), **common)
     except ValidationError as exc:
-        raise Invalid(_pydantic_message(exc), field="trigger") from exc
+        raise _pydantic_invalid(exc, "trigger") from exc
 
 
 def _headers(items: list[str] | None) -> dict[str, str]:
@@ -128,7 +153,7 @@ def build_action(spec: ActionSpec):
         mail_to = [normalize_email(a, field="--mail-to") for a in spec.mail_to or []]
         return BuiltinAction(name=spec.builtin, days=spec.days or 90, mail_to=mail_to, **common)
     except ValidationError as exc:
-        raise Invalid(_pydantic_message(exc), field="action") from exc
+        raise _pydantic_invalid(exc, "action") from exc
 
 
 def _json_body(text: str | None) -> Any:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from boo_cli.errors import Invalid
@@ -35,6 +37,7 @@ _UNITS = {
 }
 _PART = re.compile(r"(\d+)\s*([a-z]+)")
 SPAN_EXAMPLES = "90d, 12w, 3 months, 1y 2m, P3M"
+D = TypeVar("D", date, datetime)
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -55,18 +58,23 @@ def parse_span(text: str | None, *, field: str) -> Span | None:
     if raw.upper().startswith("P"):
         try:
             span = Span.from_iso(raw)
-        except ValueError:
+        except (ValueError, OverflowError):
             span = None
     else:
-        span = _words_to_span(raw.lower().replace(",", " ").replace(" and ", " "))
+        span = _words_to_span(raw.lower().replace(",", " ").replace(" and ", " "), bounded=False)
     if span is None:
         raise Invalid(f"{raw!r} is not a span of time (try {SPAN_EXAMPLES})", field=field)
     if span.is_zero():
         raise Invalid("a span of time must be longer than zero", field=field)
+    if span.months > MAX_SPAN_MONTHS or span.days + span.seconds // 86400 > MAX_SPAN_DAYS:
+        raise Invalid(f"{raw!r} is too long; the longest span is 100 years", field=field)
     return span
 
 
-def _words_to_span(text: str) -> Span | None:
+MAX_SPAN_MONTHS, MAX_SPAN_DAYS = 1200, 36500  # a century: beyond it, dates overflow soon enough
+
+
+def _words_to_span(text: str, *, bounded: bool = True) -> Span | None:
     parts = _PART.findall(text)
     if not parts or _PART.sub("", text).strip():
         return None
@@ -77,7 +85,7 @@ def _words_to_span(text: str) -> Span | None:
         total[_UNITS[unit]] += int(number)
     months = total["years"] * 12 + total["quarters"] * 3 + total["months"]
     days = total["weeks"] * 7 + total["days"]
-    if months > 1200 or days > 36500:
+    if bounded and (months > MAX_SPAN_MONTHS or days > MAX_SPAN_DAYS):
         return None
     return Span(months=months, days=days)
 
@@ -111,9 +119,18 @@ def parse_day(text: str | None, *, today: date, field: str) -> date | None:
         ahead = (matches[0] - today.weekday() - 1) % 7 + 1
         return today + timedelta(days=ahead)
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise Invalid(f"{text!r} is not a date (try 2026-03-31, +10d, +2w, friday)", field=field) from None
+    return check_year(day, text.strip(), field=field)
+
+
+def check_year(value: D, raw: str, *, field: str) -> D:
+    """value, if its year is one boo takes: far-off years are typos, and near the limits of Python's
+    dates turning a day into an instant or adding a span would overflow."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise Invalid(f"{raw!r} is out of range; give a year from {MIN_YEAR} to {MAX_YEAR}", field=field)
+    return value
 
 
 # --- wall-clock instants ----------------------------------------------------------------------
@@ -143,9 +160,7 @@ def parse_when(
         parsed = datetime.fromisoformat(raw)
     except ValueError:
         parsed = _friendly(raw, today=now.astimezone(tz).date(), field=field)
-    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        # Far-off years are typos, and near datetime's limits adding a duration would overflow.
-        raise Invalid(f"{raw!r} is out of range; give a year from {MIN_YEAR} to {MAX_YEAR}", field=field)
+    check_year(parsed, raw, field=field)
     if parsed.tzinfo is not None:
         return parsed.astimezone(UTC)  # an explicit offset names one instant: no gap, no fold
     return localize(parsed, tz, fold=fold, field=field)
@@ -255,6 +270,8 @@ def parse_since(text: str | None, *, zone: str | None) -> datetime | None:
             raise Invalid(f"{raw!r} is not a time span back (try -7d, -2w)", field="--since")
         day = _months_back(today, span.months) - timedelta(days=span.days)
     else:
+        with suppress(ValueError):  # not ISO 8601: a friendly form, read below
+            check_year(datetime.fromisoformat(raw), raw, field="--since")
         try:
             return parse_when(raw, zone=tz.key, now=now_utc(), fold=0, field="--since")
         except Invalid:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from boo_cli.config import load_settings, paths
-from boo_cli.errors import ConfigError
+from boo_cli.errors import BooError, ConfigError, describe_os_error
 
 KEYRING_SERVICE = "boo-smtp"
 
@@ -40,6 +40,8 @@ def smtp_settings() -> SmtpSettings:
         port = int(table.get("port", 465 if security == "ssl" else 587))
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"smtp.port in {where} must be a number") from exc
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"smtp.port in {where} must be from 1 to 65535")
     return SmtpSettings(
         host=str(table["host"]),
         port=port,
@@ -70,10 +72,36 @@ def send(message: EmailMessage, settings: SmtpSettings | None = None) -> None:
     if "From" not in message:
         message["From"] = settings.sender
     client_class = smtplib.SMTP_SSL if settings.security == "ssl" else smtplib.SMTP
-    with client_class(settings.host, settings.port, timeout=settings.timeout) as client:
-        if settings.security == "starttls":
-            client.starttls()
-        password = smtp_password(settings)
-        if settings.username and password:
-            client.login(settings.username, password)
-        client.send_message(message)
+    server = f"the mail server {settings.host}:{settings.port}"
+    try:
+        with client_class(settings.host, settings.port, timeout=settings.timeout) as client:
+            if settings.security == "starttls":
+                client.starttls()
+            password = smtp_password(settings)
+            if settings.username and password:
+                client.login(settings.username, password)
+            client.send_message(message)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise MailError(
+            f"{server} refused the user name or password",
+            hint=f"Check smtp.username in {paths().config_file} and the password in the keyring "
+            f"(service {KEYRING_SERVICE}) or BOO_SMTP_PASSWORD.",
+        ) from exc
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise MailError(f"{server} refused the recipient {', '.join(exc.recipients)}") from exc
+    except smtplib.SMTPException as exc:
+        raise MailError(f"{server} did not take the message: {_smtp_reason(exc)}") from exc
+    except OSError as exc:  # refused, unreachable, timed out, TLS failure
+        raise MailError(describe_os_error(exc, server, doing="reach")) from exc
+
+
+class MailError(BooError):
+    """The mail server could not be reached or would not take the message (exit 1)."""
+
+
+def _smtp_reason(exc: Exception) -> str:
+    error = getattr(exc, "smtp_error", None)
+    if isinstance(error, bytes):
+        error = error.decode("utf-8", "replace")
+    text = " ".join(str(error or exc).split())
+    return text[:200] or type(exc).__name__

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -26,7 +26,8 @@ _SCALE = {None: 1, "k": 1_000, "m": 1_000_000, "b": 1_000_000_000}
 
 
 def parse_money(text: str | Decimal | int | None, *, field: str) -> Decimal | None:
-    """An amount from what people type: 120000, 120k, 1.2m, $1,200.50. Never negative."""
+    """An amount from what people type: 120000, 120k, 1.2m, $1,200.50. Never negative, never more
+    than two decimals (a cent is the smallest amount stored: 0.001 is refused, not rounded to 0)."""
     if text is None:
         return None
     if isinstance(text, Decimal | int):
@@ -35,21 +36,41 @@ def parse_money(text: str | Decimal | int | None, *, field: str) -> Decimal | No
         raw = text.strip()
         if not raw:
             return None
-    match = _MONEY.match(raw.replace(" ", ""))
+    compact = raw.replace(" ", "")
+    match = _MONEY.match(compact)
     if not match or not (match["number"] or match["fraction"]):
-        raise Invalid(f"{raw!r} is not an amount (try 120000, 120k, 1.2m or $1,200.50)", field=field)
+        raise Invalid(f"{raw!r} is not an amount", field=field, hint=_money_hint(compact))
     if "-" in (match["sign"] or "") + (match["sign2"] or ""):
         raise Invalid(f"{raw!r} is negative; amounts start at 0", field=field)
     try:
         number = Decimal((match["number"] or "0").replace(",", "") + (match["fraction"] or ""))
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
         raise Invalid(f"{raw!r} is not an amount", field=field) from exc
-    amount = (number * _SCALE[(match["suffix"] or "").lower() or None]).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
-    if amount > MAX_MONEY:
+    scale = _SCALE[(match["suffix"] or "").lower() or None]
+    if number > MAX_MONEY / scale:  # checked before any rounding: 40 digits must not wrap or round
         raise Invalid(f"{raw!r} is too large; the most is {MAX_MONEY:,}", field=field)
+    with localcontext() as exact_arithmetic:
+        exact_arithmetic.prec = len(compact) + 12  # every digit typed counts: none is rounded away
+        exact = number * scale
+        amount = exact.quantize(CENT)
+    if amount != exact:
+        hint = "If the dot separates thousands, leave it out." if _thousands_dot(compact) else None
+        raise Invalid(f"{raw!r} has more than two decimals; give it to the cent", field=field, hint=hint)
     return amount
+
+
+CENT = Decimal("0.01")
+_LOCALE_FORM = re.compile(r"\d,\d{1,2}$|\d\.\d{3}(?:\.\d{3})*,")
+
+
+def _money_hint(compact: str) -> str:
+    if _LOCALE_FORM.search(compact):
+        return "Write the decimals after a dot and no dot between thousands: 1234.56 (or 1,234.56)."
+    return "Try 120000, 120k, 1.2m or $1,200.50."
+
+
+def _thousands_dot(compact: str) -> bool:
+    return bool(re.search(r"^\D*\d{1,3}\.\d{3}$", compact))
 
 
 def owned_by(user: User) -> list:
