@@ -309,9 +309,6 @@ def test_deleting_a_business_without_yes_is_one_line(cli):
     assert "Deleted 'Shop' and all it held: 0 audits, 0 strategies" in result.stderr
 
 
-@pytest.mark.xfail(
-    reason="cli/output.py emit_record reads cells and titles as Rich markup (the lead's rewrite)"
-)
 def test_typed_text_is_never_read_as_markup(cli):
     init_user(cli, business="Shop")
     result = cli("profile", "edit", "--industry", "Shop [/b] one")
