@@ -175,7 +175,7 @@ def describe_failure(exc: Exception, url: str) -> str:
     if "readonly database" in lowered or "read-only transaction" in lowered:
         return f"cannot write to {where}: the database is read-only (check its permissions or settings)"
     if "database is locked" in lowered:
-        return f"{where} is busy: another boo kept it locked too long; try again"
+        return f"{where} is busy: another program held a lock on it too long; try again"
     if isinstance(exc, sa.exc.OperationalError) and (exc.statement is None or "connect" in lowered):
         return f"cannot connect to {where}: {_first_sentence(text)}"
     return f"database error on {where}: {_first_sentence(text)}"

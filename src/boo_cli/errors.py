@@ -81,7 +81,7 @@ def describe_os_error(exc: OSError, target: object = None, *, doing: str = "use"
     where = target if target is not None else (exc.filename or "")
     reason = exc.strerror or type(exc).__name__
     hint = _OS_HINTS.get(errno.errorcode.get(exc.errno or 0, ""))
-    text = f"cannot {doing} {where}: {reason}" if where else f"cannot {doing} it: {reason}"
+    text = f"cannot {doing} {where}: {reason}" if where else f"a file or network operation failed: {reason}"
     return f"{text} ({hint})" if hint else text
 
 

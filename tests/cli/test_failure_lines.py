@@ -332,3 +332,23 @@ def test_a_first_command_that_fails_prints_one_line(bare_cli):
         "init", "--email", "bad", "--first-name", "A", "--last-name", "B", "--password-stdin", input="x\n"
     )
     assert_one_line(result, 2)
+
+
+def test_an_escaped_database_error_is_described_without_its_statement():
+    from boo_cli.db import describe_escaped
+
+    error = sa.exc.OperationalError(
+        "INSERT INTO users (email, password_hash) VALUES (?, ?)",
+        ("ann@example.com", "$argon2id$secret"),
+        Exception("attempt to write a readonly database"),
+    )
+    line = describe_escaped(error, "postgresql://ann:pw@db.example.com/boo")
+    assert line.startswith(
+        "cannot write to postgresql://ann:***@db.example.com/boo: the database is read-only"
+    )
+    assert "secret" not in describe_escaped(
+        sa.exc.StatementError("boom", "SELECT :p", {"p": "secret"}, None), "sqlite:///x.db"
+    )
+    assert describe_escaped(PermissionError(13, "Permission denied", "/x/y")) == (
+        "cannot use /x/y: Permission denied (check its permissions)"
+    )
