@@ -171,10 +171,10 @@ def test_another_users_strategies_and_milestones_cannot_be_named(session, owner,
     )
     for ref in (str(s.id), str(s.id)[:8], "Secret plan"):
         with pytest.raises(NotFound):
-            strategies.get_strategy(session, other, ref)
+            strategies.get_strategy(session, other, ref, business)  # even given the owner's business
     for ref in (str(m.id), str(m.id)[:8], "Secret step"):
         with pytest.raises(NotFound):
-            strategies.get_milestone(session, other, ref)
+            strategies.get_milestone(session, other, ref, business)
     eve_business = profiles.add_profile(session, other, name="Eve Co")
     assert strategies.list_strategies(session, other, eve_business, today=TODAY).rows == []
     with pytest.raises(Exception, match="not yours"):
