@@ -445,7 +445,6 @@ def _milestones_query(user, columns, strategy, profile, overdue_on, limit):
         StrategyMilestone.target_date.is_(None),
         StrategyMilestone.target_date,
         StrategyMilestone.created_at,
-        StrategyMilestone.id,
     )
     query = query.order_by(*order)
     return query if limit is None else query.limit(limit)
