@@ -76,6 +76,7 @@ def test_a_full_id_reaches_another_business_but_a_prefix_does_not(two):
     result = cli("strategy", "show", beta[:8])
     assert result.exit_code == 1
     assert f"no strategy named '{beta[:8]}'" in result.stderr
+    assert "Another of your businesses has that strategy: pass --profile NAME" in result.stderr
     assert cli.json("strategy", "show", beta[:8], "--profile", "Beta")["id"] == beta
 
 
@@ -162,7 +163,10 @@ def test_milestone_names_are_looked_up_in_the_current_business(two):
     assert edited["id"] == ids["Beta"]["milestone"]
     # A full id of Beta's milestone works from Alpha; its prefix does not.
     beta = ids["Beta"]["milestone"]
-    assert cli("strategy", "milestone", "delete", beta[:8], "--yes").exit_code == 1
+    refused = cli("strategy", "milestone", "delete", beta[:8], "--yes")
+    assert refused.exit_code == 1 and "Another of your businesses has that milestone" in refused.stderr
+    missing = cli("strategy", "milestone", "done", "No such step")
+    assert missing.exit_code == 1 and "Another of your businesses" not in missing.stderr
     ok(cli("strategy", "milestone", "delete", beta, "--yes"))
     assert list(milestones_by_business(cli)) == ["Alpha"]
 

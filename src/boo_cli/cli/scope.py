@@ -34,13 +34,13 @@ def lookup_business(session: Session, user: User, ref: str | None) -> BusinessPr
     """The business ref is looked up in: the current one. A full id needs none, so with no business
     current (and no --profile), it is looked up on its own (None)."""
     from boo_cli.cli.identity import current_business
-    from boo_cli.errors import BooError
+    from boo_cli.errors import NotAllowed, NotFound
     from boo_cli.services.lookup import is_full_id
 
     if is_full_id(ref) and not app_context().profile:
         try:
             return current_business(session, user)
-        except BooError:
+        except (NotFound, NotAllowed):  # no business yet, or several and none chosen
             return None
     return current_business(session, user)
 

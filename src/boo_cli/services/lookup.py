@@ -62,7 +62,23 @@ def resolve(
         matches = session.exec(base.where(uuid_prefix_clause(model.id, ref)).limit(11)).all()
         if matches:
             return _one(matches, ref, plural, name_column)
-    raise NotFound(f"no {noun} named {ref!r}", hint=_suggest(session, base, name_column, ref))
+    raise NotFound(
+        f"no {noun} named {ref!r}",
+        hint=_elsewhere(session, model, scope, name_column, ref, noun)
+        or _suggest(session, base, name_column, ref),
+    )
+
+
+def _elsewhere(
+    session: Session, model: Any, scope: list[Any], name_column: Any, ref: str, noun: str
+) -> str | None:
+    """A hint when ref names a record of another of the user's businesses (outside name_scope)."""
+    clause = name_column.ilike(_escape_like(ref), escape="\\")
+    if len(ref.replace("-", "")) >= MIN_PREFIX and _HEX_PREFIX.match(ref):
+        clause = clause | uuid_prefix_clause(model.id, ref)
+    if session.exec(select(model.id).where(*scope, clause).limit(1)).first() is None:
+        return None
+    return f"Another of your businesses has that {noun}: pass --profile NAME, or give its full id."
 
 
 def _suggest(session: Session, base: Any, name_column: Any, ref: str) -> str | None:
