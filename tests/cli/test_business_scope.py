@@ -183,6 +183,9 @@ def test_milestone_list_is_the_current_business_s_unless_all_profiles(two):
     assert len(paged.stdout.splitlines()) == 2 and "there are more" in paged.stderr
     refused = cli("strategy", "milestone", "list", "Plan", "--all-profiles")
     assert refused.exit_code == 2
+    # --strategy by full id narrows the name search to that strategy, whichever business it is of.
+    done = cli.json("strategy", "milestone", "done", "Step", "--strategy", ids["Beta"]["strategy"])
+    assert (done["id"], done["status"]) == (ids["Beta"]["milestone"], "completed")
 
 
 # --- automation -------------------------------------------------------------------------------
