@@ -455,8 +455,9 @@ def test_audits_are_named_by_latest_previous_date_id_and_prefix(session, owner, 
     assert audits.get_audit(session, owner, "latest", business).id == newer.id
     assert audits.get_audit(session, owner, "previous", business).id == older.id
     assert audits.get_audit(session, owner, "2026-01-05", business).id == older.id
-    assert audits.get_audit(session, owner, str(older.id)).id == older.id
-    assert audits.get_audit(session, owner, str(newer.id)[:8]).id == newer.id
+    assert audits.get_audit(session, owner, str(older.id), business).id == older.id
+    assert audits.get_audit(session, owner, str(older.id), None).id == older.id  # a full id needs no business
+    assert audits.get_audit(session, owner, str(newer.id)[:8], business).id == newer.id
     assert audits.previous_of(session, owner, newer).id == older.id
     assert audits.previous_of(session, owner, older) is None
     with pytest.raises(NotFound):
@@ -527,8 +528,9 @@ def test_another_user_reaches_none_of_the_owners_audits(session, owner, business
     )
     theirs = profiles.add_profile(session, other, name="Eve's Shop")
     for ref in (str(audit.id), str(audit.id)[:8]):
-        with pytest.raises(NotFound, match="no audit named"):
-            audits.get_audit(session, other, ref, theirs)
+        for where in (theirs, business):  # even given the owner's business
+            with pytest.raises(NotFound, match="no audit named"):
+                audits.get_audit(session, other, ref, where)
     with pytest.raises(NotFound):
         audits.get_audit_by_id(session, other, audit.id)
     with pytest.raises(NotFound):

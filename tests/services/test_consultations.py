@@ -514,24 +514,25 @@ def test_action_items_become_milestones_once(session, owner, other):
     plan = strategies.add_strategy(session, owner, business, name="Grow", today=NOW.date())
     c = book(session, owner, "tomorrow 10:00")
     with pytest.raises(NotFound, match="no note yet"):
-        consultations.actions_to_milestones(session, owner, c, "Grow")
+        consultations.actions_to_milestones(session, owner, c, "Grow", business)
     consultations.write_note(session, owner, c, NoteFields(summary="x"))
     with pytest.raises(Conflict, match="no action items"):
-        consultations.actions_to_milestones(session, owner, c, "Grow")
+        consultations.actions_to_milestones(session, owner, c, "Grow", business)
     consultations.write_note(session, owner, c, NoteFields(actions=["New price page", "Email clients"]))
-    moved = consultations.actions_to_milestones(session, owner, c, "Grow")
+    moved = consultations.actions_to_milestones(session, owner, c, "Grow", business)
     assert [m.milestone_name for m in moved.added] == ["New price page", "Email clients"]
     assert moved.strategy.id == plan.id
     assert all(m.description.startswith("Action item from the strategy consultation") for m in moved.added)
-    again = consultations.actions_to_milestones(session, owner, c, str(plan.id)[:8])
+    again = consultations.actions_to_milestones(session, owner, c, str(plan.id)[:8], business)
     assert (again.added, again.skipped) == ([], ["New price page", "Email clients"])
     assert len(strategies.milestones_of(session, owner, plan)) == 2
     eve_business = profiles.add_profile(session, other, name="Eve Co")
     strategies.add_strategy(session, other, eve_business, name="Eve plan", today=NOW.date())
     with pytest.raises(NotFound):
-        consultations.actions_to_milestones(session, owner, c, "Eve plan")
+        consultations.actions_to_milestones(session, owner, c, "Eve plan", business)
     with pytest.raises(NotFound):
-        consultations.actions_to_milestones(session, other, c, "Eve plan")  # through the note's owner
+        # through the note's owner
+        consultations.actions_to_milestones(session, other, c, "Eve plan", eve_business)
 
 
 def test_starts_and_ends_use_the_spec_default_duration():

@@ -171,14 +171,39 @@ def test_another_users_strategies_and_milestones_cannot_be_named(session, owner,
     )
     for ref in (str(s.id), str(s.id)[:8], "Secret plan"):
         with pytest.raises(NotFound):
-            strategies.get_strategy(session, other, ref)
+            strategies.get_strategy(session, other, ref, business)  # even given the owner's business
     for ref in (str(m.id), str(m.id)[:8], "Secret step"):
         with pytest.raises(NotFound):
-            strategies.get_milestone(session, other, ref)
+            strategies.get_milestone(session, other, ref, business)
     eve_business = profiles.add_profile(session, other, name="Eve Co")
     assert strategies.list_strategies(session, other, eve_business, today=TODAY).rows == []
     with pytest.raises(Exception, match="not yours"):
         strategies.add_strategy(session, other, business, name="Plant", today=TODAY)
+
+
+def test_names_and_prefixes_are_read_in_one_business_and_a_full_id_in_any(session, owner, business):
+    from boo_cli.errors import Ambiguous
+
+    other = profiles.add_profile(session, owner, name="Other Oils")
+    mine, theirs = add(session, owner, business, name="Plan"), add(session, owner, other, name="Plan")
+    step = strategies.add_milestone(session, owner, theirs, name="Step").milestone
+    assert strategies.get_strategy(session, owner, "Plan", business).id == mine.id
+    assert strategies.get_strategy(session, owner, "plan", other).id == theirs.id
+    assert strategies.get_strategy(session, owner, str(theirs.id), business).id == theirs.id
+    assert strategies.get_strategy(session, owner, str(theirs.id), None).id == theirs.id
+    with pytest.raises(NotFound):
+        strategies.get_strategy(session, owner, str(theirs.id)[:8], business)
+    with pytest.raises(NotFound):
+        strategies.get_strategy(session, owner, "Plan", None)  # no business: only a full id names it
+    assert strategies.get_milestone(session, owner, "Step", other).id == step.id
+    assert strategies.get_milestone(session, owner, str(step.id), business).id == step.id
+    with pytest.raises(NotFound):
+        strategies.get_milestone(session, owner, "Step", business)
+    twin = add(session, owner, business, name="Plan")
+    with pytest.raises(Ambiguous, match="matches several strategies") as caught:
+        strategies.get_strategy(session, owner, "Plan", business)
+    assert str(mine.id)[:8] in caught.value.message and str(twin.id)[:8] in caught.value.message
+    assert str(theirs.id)[:8] not in caught.value.message
 
 
 def test_search_stays_in_the_business_and_ranks(session, owner, business):

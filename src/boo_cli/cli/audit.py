@@ -12,6 +12,7 @@ from boo_cli.cli.context import app_context
 from boo_cli.cli.identity import today_for
 from boo_cli.cli.options import JsonOption, YesOption
 from boo_cli.cli.output import Column, emit_record, emit_table, print_json
+from boo_cli.cli.scope import AllProfilesOption
 
 app = typer.Typer(
     help="Audit your business: a health check with scores, recommendations and reports.",
@@ -40,12 +41,12 @@ def _bank():
 
 
 def _find(session, user, ref: str):
-    """The audit ref names; the current business is looked up only for latest, previous and dates."""
-    from boo_cli.cli.identity import current_business
+    """The audit ref names: a full id anywhere the user owns; an id prefix, a date, latest or
+    previous in the current business."""
+    from boo_cli.cli.scope import lookup_business
     from boo_cli.services import audits
 
-    profile = current_business(session, user) if audits.needs_business(ref) else None
-    return audits.get_audit(session, user, ref, profile)
+    return audits.get_audit(session, user, ref, lookup_business(session, user, ref))
 
 
 def score_bar(score: Decimal | None):
@@ -180,23 +181,28 @@ def template(
 @app.command("list")
 def list_(
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many audits.")] = 100,
+    all_profiles: AllProfilesOption = False,
     _json: JsonOption = False,
 ) -> None:
-    """The current business's audits, newest first, with their scores and bands."""
-    from boo_cli.cli.identity import acting_user, current_business
+    """The current business's audits (--all-profiles: every business's), newest first, with scores."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.scope import listing, say_more
     from boo_cli.reports.audit import audit_record
     from boo_cli.services import audits
 
     bank = _bank()
     with app_context().session() as session:
         user = acting_user(session)
-        found = audits.list_audits(session, user, current_business(session, user), limit=limit)
+        seen = listing(session, user, all_profiles)
+        found = audits.list_audits(session, user, seen.profile, limit=limit + 1)
+        shown = found[:limit]
         emit_table(
-            found,
-            AUDIT_COLUMNS,
-            json_data=[audit_record(a, bank) for a in found],
+            shown,
+            seen.columns(AUDIT_COLUMNS, lambda a: a.business_profile_id),
+            json_data=[seen.record(audit_record(a, bank), a.business_profile_id) for a in shown],
             empty="No audits yet: boo audit start",
         )
+        say_more(len(found) > limit, len(shown), f"boo audit list --limit {min(limit * 2, 1000)}")
 
 
 @app.command()

@@ -10,6 +10,7 @@ import typer
 from boo_cli.cli.context import app_context
 from boo_cli.cli.options import JsonOption, YesOption
 from boo_cli.cli.output import Column, emit_record, emit_table, emit_text, print_json
+from boo_cli.cli.scope import AllProfilesOption
 
 app = typer.Typer(
     help="Schedule tasks (cron, intervals, one-offs) and run them with cron.", no_args_is_help=True
@@ -59,6 +60,15 @@ OutputOpt = Annotated[
     bool,
     typer.Option("--output", help="Each run in full: times, exit code, whole error, captured output."),
 ]
+
+
+def find_task(session, user, ref: str):
+    """The task ref names: a full id anywhere the user owns, a name or id prefix in the current
+    business."""
+    from boo_cli.cli.scope import lookup_business
+    from boo_cli.services import automation
+
+    return automation.get_task(session, user, ref, lookup_business(session, user, ref))
 
 
 def _now() -> datetime:
@@ -200,28 +210,39 @@ def add(
 
 
 @app.command("list")
-def list_(_json: JsonOption = False) -> None:
-    """List the current business's tasks: next run (your time), last status, enabled."""
-    from boo_cli.cli.identity import acting_user, current_business
+def list_(
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many.")] = 100,
+    all_profiles: AllProfilesOption = False,
+    _json: JsonOption = False,
+) -> None:
+    """List the current business's tasks (--all-profiles: every business's): next run, last status."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.scope import listing, say_more
     from boo_cli.services import automation
 
     with app_context().session() as session:
         user = acting_user(session)
-        tasks = automation.list_tasks(session, user, current_business(session, user))
+        seen = listing(session, user, all_profiles)
+        found = automation.list_tasks(session, user, seen.profile, limit=limit + 1)
+        tasks = found[:limit]
         last = automation.last_runs(session, tasks)
         emit_table(
             tasks,
-            [
-                Column("name", lambda t: t.task_name, style="bold"),
-                Column("type", lambda t: t.task_type),
-                Column("when", automation.describe_trigger),
-                Column("next run", lambda t: t.next_run_at if t.is_active else None),
-                Column("last", lambda t: last[t.id].status if t.id in last else None),
-                Column("enabled", lambda t: bool(t.is_active)),
-            ],
-            json_data=[task_json(t, last.get(t.id)) for t in tasks],
+            seen.columns(
+                [
+                    Column("name", lambda t: t.task_name, style="bold"),
+                    Column("type", lambda t: t.task_type),
+                    Column("when", automation.describe_trigger),
+                    Column("next run", lambda t: t.next_run_at if t.is_active else None),
+                    Column("last", lambda t: last[t.id].status if t.id in last else None),
+                    Column("enabled", lambda t: bool(t.is_active)),
+                ],
+                lambda t: t.business_profile_id,
+            ),
+            json_data=[seen.record(task_json(t, last.get(t.id)), t.business_profile_id) for t in tasks],
             empty="No tasks yet: boo automate add NAME --cron '0 9 * * MON' --builtin milestone-digest",
         )
+        say_more(len(found) > limit, len(tasks), f"boo automate list --limit {min(limit * 2, 1000)}")
 
 
 def _show(session, user, task, *, full: bool = False) -> None:
@@ -262,11 +283,10 @@ def _show(session, user, task, *, full: bool = False) -> None:
 def show(ref: TaskRef, output: OutputOpt = False, _json: JsonOption = False) -> None:
     """Show a task's configuration and its last 10 runs (--output: each in full)."""
     from boo_cli.cli.identity import acting_user
-    from boo_cli.services import automation
 
     with app_context().session() as session:
         user = acting_user(session)
-        _show(session, user, automation.get_task(session, user, ref), full=output)
+        _show(session, user, find_task(session, user, ref), full=output)
 
 
 @app.command()
@@ -301,7 +321,7 @@ def edit(
 
     with app_context().session() as session:
         user = acting_user(session)
-        task = automation.get_task(session, user, ref)
+        task = find_task(session, user, ref)
         trigger_spec, action_spec = _specs(
             user,
             cron,
@@ -347,7 +367,7 @@ def _switch(ref: str, active: bool) -> None:
 
     with app_context().session() as session:
         user = acting_user(session)
-        task = automation.set_active(session, automation.get_task(session, user, ref), active, now=_now())
+        task = automation.set_active(session, find_task(session, user, ref), active, now=_now())
         app_context().say(f"'{task.task_name}' is {'enabled' if active else 'disabled'}.")
 
 
@@ -372,7 +392,7 @@ def delete(ref: TaskRef, yes: YesOption = False) -> None:
     ctx = app_context()
     with ctx.session() as session:
         user = acting_user(session)
-        task = automation.get_task(session, user, ref)
+        task = find_task(session, user, ref)
         if not ctx.confirm(f"Delete the task '{task.task_name}' and its run history?", yes=yes):
             raise typer.Exit(1)
         automation.delete_task(session, task)
@@ -392,7 +412,7 @@ def next_(
 
     ctx = app_context()
     with ctx.session() as session:
-        task = automation.get_task(session, acting_user(session), ref)
+        task = find_task(session, acting_user(session), ref)
         runs = automation.next_runs(task, now=_now(), count=count)
         if ctx.json:
             print_json({"task": task.task_name, "trigger": automation.describe_trigger(task), "next": runs})
@@ -410,11 +430,10 @@ def run(ref: TaskRef, _json: JsonOption = False) -> None:
     from boo_cli.automation.runner import run_now
     from boo_cli.cli.identity import acting_user
     from boo_cli.db import get_engine
-    from boo_cli.services import automation
 
     ctx = app_context()
     with ctx.session() as session:
-        task = automation.get_task(session, acting_user(session), ref)
+        task = find_task(session, acting_user(session), ref)
     from boo_cli.services.cron_setup import shell_policy
 
     result = run_now(get_engine(ctx.database_url()), task.id, shell_policy=shell_policy(ctx.database_url()))
@@ -459,7 +478,7 @@ def logs(
         if run:
             emit_run(*automation.get_run(session, user, run))
             return
-        task = automation.get_task(session, user, ref) if ref else None
+        task = find_task(session, user, ref) if ref else None
         rows = automation.logs(
             session,
             user,

@@ -194,17 +194,21 @@ def actions(
     ],
     _json: JsonOption = False,
 ) -> None:
-    """Turn the action items of a consultation's note into milestones of a strategy."""
+    """Turn the action items of a consultation's note into milestones of a strategy of the current
+    business (or the one --profile names)."""
     from boo_cli.cli.identity import acting_user, today_for
     from boo_cli.cli.milestone import milestone_columns, milestone_json
     from boo_cli.cli.output import emit_table
+    from boo_cli.cli.scope import lookup_business
     from boo_cli.services import consultations
 
     ctx = app_context()
     with ctx.session() as session:
         user = acting_user(session)
         consultation = consultations.get_consultation(session, user, ref)
-        moved = consultations.actions_to_milestones(session, user, consultation, to_strategy)
+        # A consultation is the user's; its actions go to the business named with --profile (or current).
+        business = lookup_business(session, user, to_strategy)
+        moved = consultations.actions_to_milestones(session, user, consultation, to_strategy, business)
         for warning in moved.warnings:
             ctx.say(f"Warning: {warning}.")
         name = moved.strategy.strategy_name

@@ -9,6 +9,7 @@ import typer
 from boo_cli.cli.context import app_context
 from boo_cli.cli.options import JsonOption, YesOption
 from boo_cli.cli.output import Column, emit_record, emit_table
+from boo_cli.cli.scope import AllProfilesOption
 
 app = typer.Typer(help="Break a strategy into milestones and mark them done.", no_args_is_help=True)
 
@@ -62,12 +63,18 @@ def _show(m, today) -> None:
 
 def _context(session, ref: str | None, strategy_ref: str | None):
     from boo_cli.cli.identity import acting_user, today_for
+    from boo_cli.cli.scope import lookup_business
+    from boo_cli.cli.strategy import find_strategy
     from boo_cli.services import strategies
 
     user = acting_user(session)
     # '' is a name given empty (refused by the lookup), not a name left out.
-    strategy = strategies.get_strategy(session, user, strategy_ref) if strategy_ref is not None else None
-    milestone = strategies.get_milestone(session, user, ref, strategy) if ref is not None else None
+    strategy = find_strategy(session, user, strategy_ref) if strategy_ref is not None else None
+    milestone = None
+    if ref is not None:
+        # Within --strategy when given (already found in the current business), else the business.
+        profile = None if strategy else lookup_business(session, user, ref)
+        milestone = strategies.get_milestone(session, user, ref, profile, strategy)
     return user, strategy, milestone, today_for(user)
 
 
@@ -109,24 +116,40 @@ def list_(
     overdue: Annotated[
         bool, typer.Option("--overdue", help="Only milestones past their target date.")
     ] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many.")] = 100,
+    all_profiles: AllProfilesOption = False,
     _json: JsonOption = False,
 ) -> None:
-    """List the milestones of a strategy, or the overdue ones of the current business."""
-    from boo_cli.cli.identity import current_business
+    """List the milestones of a strategy, or of the current business (--all-profiles: of every one)."""
+    from boo_cli.cli.scope import Listing, listing, say_more
+    from boo_cli.errors import Invalid
     from boo_cli.services import strategies
 
+    if strategy and all_profiles:
+        raise Invalid(
+            "a strategy is of one business: give STRATEGY or --all-profiles", field="--all-profiles"
+        )
     with app_context().session() as session:
         user, owner, _, today = _context(session, None, strategy)
-        profile = None if owner else current_business(session, user)
-        milestones = strategies.find_milestones(
-            session, user, strategy=owner, profile=profile, overdue_on=today if overdue else None
+        # A strategy's milestones are of its business; without one, of the business(es) listed.
+        seen = Listing(None) if owner else listing(session, user, all_profiles)
+        found = strategies.find_milestones_by_business(
+            session,
+            user,
+            strategy=owner,
+            profile=seen.profile,
+            overdue_on=today if overdue else None,
+            limit=limit + 1,
         )
+        rows = found[:limit]
+        business_of = {m.id: b for m, b in rows}
         emit_table(
-            milestones,
-            milestone_columns(today),
-            json_data=[milestone_json(m, today) for m in milestones],
+            [m for m, _ in rows],
+            seen.columns(milestone_columns(today), lambda m: business_of[m.id]),
+            json_data=[seen.record(milestone_json(m, today), b) for m, b in rows],
             empty="No milestones match.",
         )
+        say_more(len(found) > limit, len(rows), f"boo strategy milestone list --limit {min(limit * 2, 1000)}")
 
 
 @app.command()

@@ -11,6 +11,7 @@ from boo_cli.cli.context import app_context
 from boo_cli.cli.identity import today_for
 from boo_cli.cli.options import JsonOption, YesOption
 from boo_cli.cli.output import Column, emit_record, emit_table, print_json
+from boo_cli.cli.scope import AllProfilesOption
 
 app = typer.Typer(
     help="Plan growth: strategies with timelines, milestones and progress.", no_args_is_help=True
@@ -27,6 +28,15 @@ ImpactOpt = Annotated[str | None, typer.Option("--impact", help="The business im
 ResourceOpt = Annotated[
     list[str] | None, typer.Option("--resource", help="A resource it needs: text or key=value (repeatable).")
 ]
+
+
+def find_strategy(session, user, ref: str):
+    """The strategy ref names: a full id anywhere the user owns, a name or id prefix in the current
+    business."""
+    from boo_cli.cli.scope import lookup_business
+    from boo_cli.services import strategies
+
+    return strategies.get_strategy(session, user, ref, lookup_business(session, user, ref))
 
 
 def bar(done: int, total: int, width: int = 10) -> str:
@@ -117,20 +127,22 @@ def list_(
     sort: Annotated[str, typer.Option("--sort", help="created, due, priority, name or status.")] = "created",
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Rows per page.")] = 50,
     page: Annotated[int, typer.Option("--page", min=1, max=1_000_000, help="Which page.")] = 1,
+    all_profiles: AllProfilesOption = False,
     _json: JsonOption = False,
 ) -> None:
-    """List the current business's strategies with progress and due dates."""
-    from boo_cli.cli.identity import acting_user, current_business
+    """List the current business's strategies (--all-profiles: every business's) with progress."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.scope import listing
     from boo_cli.services import strategies
 
     ctx = app_context()
     with ctx.session() as session:
         user = acting_user(session)
-        profile = current_business(session, user)
+        seen = listing(session, user, all_profiles)
         result = strategies.list_strategies(
             session,
             user,
-            profile,
+            seen.profile,
             today=today_for(user),
             status=status,
             priority=priority,
@@ -141,8 +153,8 @@ def list_(
         )
         emit_table(
             result.rows,
-            STRATEGY_COLUMNS,
-            json_data=[row_json(r) for r in result.rows],
+            seen.columns(STRATEGY_COLUMNS, lambda r: r.strategy.business_profile_id),
+            json_data=[seen.record(row_json(r), r.strategy.business_profile_id) for r in result.rows],
             empty="No strategies match."
             if status or priority or overdue
             else "No strategies yet: boo strategy add NAME",
@@ -195,11 +207,10 @@ def _show(session, user, strategy) -> None:
 def show(ref: StrategyRef, _json: JsonOption = False) -> None:
     """Show a strategy with its milestones."""
     from boo_cli.cli.identity import acting_user
-    from boo_cli.services import strategies
 
     with app_context().session() as session:
         user = acting_user(session)
-        _show(session, user, strategies.get_strategy(session, user, ref))
+        _show(session, user, find_strategy(session, user, ref))
 
 
 @app.command()
@@ -230,9 +241,7 @@ def edit(
         raise Invalid("nothing to change: give at least one option (see 'boo strategy edit --help')")
     with app_context().session() as session:
         user = acting_user(session)
-        strategy = strategies.edit_strategy(
-            session, user, strategies.get_strategy(session, user, ref), **changes
-        )
+        strategy = strategies.edit_strategy(session, user, find_strategy(session, user, ref), **changes)
         _show(session, user, strategy)
 
 
@@ -245,7 +254,7 @@ def delete(ref: StrategyRef, yes: YesOption = False) -> None:
     ctx = app_context()
     with ctx.session() as session:
         user = acting_user(session)
-        strategy = strategies.get_strategy(session, user, ref)
+        strategy = find_strategy(session, user, ref)
         count = len(strategies.milestones_of(session, user, strategy))
         if not ctx.confirm(f"Delete '{strategy.strategy_name}' and its {count} milestones?", yes=yes):
             raise typer.Exit(1)
@@ -260,7 +269,7 @@ def _move(ref: str, target: str, force: bool = False) -> None:
 
     with app_context().session() as session:
         user = acting_user(session)
-        strategy = strategies.get_strategy(session, user, ref)
+        strategy = find_strategy(session, user, ref)
         strategies.change_status(session, user, strategy, StrategyStatus(target), force=force)
         app_context().say(f"'{strategy.strategy_name}' is now {target}.")
         _show(session, user, strategy)
@@ -362,7 +371,7 @@ def export(
         raise Invalid(f"{format!r} is not a format; use md, json or csv", field="--format")
     with app_context().session() as session:
         user = acting_user(session)
-        strategy = strategies.get_strategy(session, user, ref)
+        strategy = find_strategy(session, user, ref)
         today = today_for(user)
         report = StrategyReport(
             business=profiles.get_profile_by_id(session, user, strategy.business_profile_id).business_name,

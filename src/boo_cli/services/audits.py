@@ -41,7 +41,7 @@ from boo_cli.services.audit_bank import (
     unknown_question,
 )
 from boo_cli.services.dates import now_utc
-from boo_cli.services.lookup import MIN_PREFIX
+from boo_cli.services.lookup import MIN_PREFIX, is_full_id
 
 LATEST, PREVIOUS = "latest", "previous"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -77,9 +77,10 @@ def finished_audits(session: Session, user: User, profile: BusinessProfile) -> l
 
 
 def list_audits(
-    session: Session, user: User, profile: BusinessProfile, *, limit: int = 100
+    session: Session, user: User, profile: BusinessProfile | None, *, limit: int = 100
 ) -> list[BusinessAudit]:
-    """Every audit of the business, the unfinished one first, then newest first."""
+    """The audits of the business (None: of every business of the user), unfinished ones first, then
+    newest first; at most limit."""
     unfinished = BusinessAudit.status == AuditStatus.IN_PROGRESS
     query = select(BusinessAudit).where(*audit_scope(user, profile))
     return list(session.exec(query.order_by(unfinished.desc(), *_NEWEST_FIRST).limit(limit)))
@@ -98,11 +99,10 @@ def needs_business(ref: str) -> bool:
     return ref in (LATEST, PREVIOUS) or bool(_DATE.match(ref))
 
 
-def get_audit(
-    session: Session, user: User, ref: str, profile: BusinessProfile | None = None
-) -> BusinessAudit:
-    """The user's audit named by ref; latest, previous and dates are read within profile, ids across
-    every business of the user. Another user's audit is never found, whatever the ref."""
+def get_audit(session: Session, user: User, ref: str, profile: BusinessProfile | None) -> BusinessAudit:
+    """The user's audit named by ref: a full id finds it in any of the user's businesses; an id
+    prefix, a date, latest and previous are read within profile, the current business (None: only a
+    full id names it). Another user's audit is never found, whatever the ref."""
     ref = (ref or "").strip()
     if not ref:
         raise Invalid("name the audit", field="AUDIT")
@@ -122,18 +122,16 @@ def get_audit(
             raise Invalid(f"{ref!r} is not a date", field="AUDIT") from None
         query = select(BusinessAudit).where(*audit_scope(user, profile), BusinessAudit.audit_date == day)
         return _one(list(session.exec(query.limit(11))), ref)
-    try:
-        exact = uuid.UUID(ref)
-    except ValueError:
-        exact = None
-    base = select(BusinessAudit).where(*audit_scope(user))
-    if exact is not None:
-        found = session.exec(base.where(BusinessAudit.id == exact)).first()
+    if is_full_id(ref):
+        query = select(BusinessAudit).where(*audit_scope(user), BusinessAudit.id == uuid.UUID(ref))
+        found = session.exec(query).first()
         if found is not None:
             return found
-    elif len(ref.replace("-", "")) >= MIN_PREFIX and _HEX.match(ref):
-        matches = list(session.exec(base.where(uuid_prefix_clause(BusinessAudit.id, ref)).limit(11)))
-        return _one(matches, ref)
+    elif profile is not None and len(ref.replace("-", "")) >= MIN_PREFIX and _HEX.match(ref):
+        query = select(BusinessAudit).where(
+            *audit_scope(user, profile), uuid_prefix_clause(BusinessAudit.id, ref)
+        )
+        return _one(list(session.exec(query.limit(11))), ref)
     raise NotFound(f"no audit named {ref!r}", hint="See `boo audit list` for ids and dates.")
 
 

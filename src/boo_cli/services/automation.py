@@ -204,22 +204,31 @@ def add_task(
     return task
 
 
-def get_task(
-    session: Session, user: User, ref: str, profile: BusinessProfile | None = None
-) -> AutomationTask:
+def get_task(session: Session, user: User, ref: str, profile: BusinessProfile | None) -> AutomationTask:
+    """The user's task named by a full id (any of their businesses), or by an id prefix or exact name
+    within profile, the current business (None: only a full id names it)."""
     return resolve(
         session,
         AutomationTask,
         ref,
         name_column=AutomationTask.task_name,
-        scope=task_scope(user, profile),
+        scope=task_scope(user),
+        name_scope=None if profile is None else [AutomationTask.business_profile_id == profile.id],
         noun="task",
+        plural="tasks",
     )
 
 
-def list_tasks(session: Session, user: User, profile: BusinessProfile | None = None) -> list[AutomationTask]:
-    query = select(AutomationTask).where(*task_scope(user, profile)).order_by(AutomationTask.task_name)
-    return list(session.exec(query))
+def list_tasks(
+    session: Session, user: User, profile: BusinessProfile | None = None, *, limit: int | None = None
+) -> list[AutomationTask]:
+    """The tasks of one business (None: of every business of the user), by name; at most limit."""
+    query = (
+        select(AutomationTask)
+        .where(*task_scope(user, profile))
+        .order_by(AutomationTask.task_name, AutomationTask.id)
+    )
+    return list(session.exec(query if limit is None else query.limit(limit)))
 
 
 def last_runs(session: Session, tasks: list[AutomationTask]) -> dict[Any, TaskExecution]:

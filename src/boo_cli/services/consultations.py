@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from boo_cli.errors import Ambiguous, Conflict, Invalid, NotFound
-from boo_cli.models import Consultation, ConsultationNote, User
+from boo_cli.models import BusinessProfile, Consultation, ConsultationNote, User
 from boo_cli.models.enums import ConsultationStatus, ConsultationType
 from boo_cli.services import validation
 from boo_cli.services.dates import now_utc, parse_when
@@ -608,18 +608,23 @@ class ActionsMoved:
 
 
 def actions_to_milestones(
-    session: Session, user: User, consultation: Consultation, strategy_ref: str
+    session: Session,
+    user: User,
+    consultation: Consultation,
+    strategy_ref: str,
+    profile: BusinessProfile | None,
 ) -> ActionsMoved:
-    """Each action item of the consultation's note becomes a pending milestone of one of the user's
-    strategies. Items the strategy already has as a milestone of the same name are skipped, so running
-    it twice adds nothing twice."""
+    """Each action item of the consultation's note becomes a pending milestone of a strategy of
+    profile, the business the user names (a consultation belongs to the user, not to a business; a
+    full strategy id may name any of the user's strategies). Items the strategy already has as a
+    milestone of the same name are skipped, so running it twice adds nothing twice."""
     from boo_cli.services import strategies
 
     note = require_note(session, user, consultation)
     items = note.action_items or []
     if not items:
         raise Conflict(f"the note of {describe(consultation, user.timezone or 'UTC')} has no action items")
-    strategy = strategies.get_strategy(session, user, strategy_ref)
+    strategy = strategies.get_strategy(session, user, strategy_ref, profile)
     existing = {m.milestone_name.casefold() for m in strategies.milestones_of(session, user, strategy)}
     origin = f"Action item from {describe(consultation, user.timezone or 'UTC')}."
     added, skipped, warnings = [], [], []

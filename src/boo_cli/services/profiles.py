@@ -122,7 +122,9 @@ def get_profile(session: Session, user: User, ref: str) -> BusinessProfile:
         ref,
         name_column=BusinessProfile.business_name,
         scope=owned_by(user),
+        name_scope=[],  # a business is named among all of the user's businesses
         noun="profile",
+        plural="profiles",
     )
 
 

@@ -137,17 +137,18 @@ def add_strategy(
     return strategy
 
 
-def get_strategy(
-    session: Session, user: User, ref: str, profile: BusinessProfile | None = None
-) -> GrowthStrategy:
-    """The user's strategy named by id, id prefix or exact name (within one business if given)."""
+def get_strategy(session: Session, user: User, ref: str, profile: BusinessProfile | None) -> GrowthStrategy:
+    """The user's strategy named by a full id (any of their businesses), or by an id prefix or exact
+    name within profile, the current business (None: only a full id names it)."""
     return resolve(
         session,
         GrowthStrategy,
         ref,
         name_column=GrowthStrategy.strategy_name,
-        scope=strategy_scope(user, profile),
+        scope=strategy_scope(user),
+        name_scope=None if profile is None else [GrowthStrategy.business_profile_id == profile.id],
         noun="strategy",
+        plural="strategies",
     )
 
 
@@ -217,7 +218,7 @@ def _order(sort: str):
 def list_strategies(
     session: Session,
     user: User,
-    profile: BusinessProfile,
+    profile: BusinessProfile | None,
     *,
     today: date,
     status: str | None = None,
@@ -227,7 +228,8 @@ def list_strategies(
     limit: int = 50,
     offset: int = 0,
 ) -> StrategyPage:
-    """One page of a business's strategies with their progress; filters and sorting run in SQL.
+    """One page of a business's strategies (profile None: of all the user's businesses) with their
+    progress; filters and sorting run in SQL.
 
     The cost follows the page size, not the number of strategies: no total count is taken."""
     filters = strategy_scope(user, profile)
@@ -400,11 +402,35 @@ def find_milestones(
     strategy: GrowthStrategy | None = None,
     profile: BusinessProfile | None = None,
     overdue_on: date | None = None,
+    limit: int | None = None,
 ) -> list[StrategyMilestone]:
-    """Milestones of one strategy, or of every strategy of a business; with overdue_on, only those
-    past their target date on that day and not completed. Earliest target first."""
+    """Milestones of one strategy, or of every strategy of a business (of every business of the user
+    when neither is given); with overdue_on, only those past their target date on that day and not
+    completed. Earliest target first; at most limit."""
+    query = _milestones_query(user, StrategyMilestone, strategy, profile, overdue_on, limit)
+    return list(session.exec(query))
+
+
+def find_milestones_by_business(
+    session: Session,
+    user: User,
+    *,
+    strategy: GrowthStrategy | None = None,
+    profile: BusinessProfile | None = None,
+    overdue_on: date | None = None,
+    limit: int | None = None,
+) -> list[tuple[StrategyMilestone, Any]]:
+    """find_milestones, each with the id of the business it belongs to (read in the same query)."""
+    query = _milestones_query(
+        user, (StrategyMilestone, GrowthStrategy.business_profile_id), strategy, profile, overdue_on, limit
+    )
+    return [(milestone, business_id) for milestone, business_id in session.exec(query)]
+
+
+def _milestones_query(user, columns, strategy, profile, overdue_on, limit):
+    columns = columns if isinstance(columns, tuple) else (columns,)
     query = (
-        select(StrategyMilestone)
+        select(*columns)
         .join(GrowthStrategy, GrowthStrategy.id == StrategyMilestone.growth_strategy_id)
         .where(*strategy_scope(user, profile))
     )
@@ -420,7 +446,8 @@ def find_milestones(
         StrategyMilestone.target_date,
         StrategyMilestone.created_at,
     )
-    return list(session.exec(query.order_by(*order)))
+    query = query.order_by(*order)
+    return query if limit is None else query.limit(limit)
 
 
 @dataclass(frozen=True)
@@ -458,16 +485,30 @@ def add_milestone(
 
 
 def get_milestone(
-    session: Session, user: User, ref: str, strategy: GrowthStrategy | None = None
+    session: Session,
+    user: User,
+    ref: str,
+    profile: BusinessProfile | None,
+    strategy: GrowthStrategy | None = None,
 ) -> StrategyMilestone:
-    """The user's milestone named by id, id prefix or exact name (within one strategy if given)."""
+    """The user's milestone named by a full id (any of their businesses), or by an id prefix or exact
+    name within strategy if given, else within profile, the current business (None: only a full id)."""
+    if strategy is not None:
+        names = [StrategyMilestone.growth_strategy_id == strategy.id]
+    elif profile is not None:
+        in_business = select(GrowthStrategy.id).where(GrowthStrategy.business_profile_id == profile.id)
+        names = [StrategyMilestone.growth_strategy_id.in_(in_business)]
+    else:
+        names = None
     return resolve(
         session,
         StrategyMilestone,
         ref,
         name_column=StrategyMilestone.milestone_name,
         scope=milestone_scope(user, strategy),
+        name_scope=names,
         noun="milestone",
+        plural="milestones",
     )
 
 
