@@ -16,24 +16,8 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from tests.conftest import add_user, init_user, login
-
-MONDAY_0900 = "2026-03-02T08:00:00+00:00"  # 09:00 in Europe/Berlin
-
-
-@pytest.fixture
-def owner_cli(cli, monkeypatch):
-    monkeypatch.setenv("BOO_RETRY_BACKOFF_SECONDS", "0")
-    with time_machine.travel("2026-03-01 12:00:00+00:00", tick=False):
-        init_user(cli, business="Ann's Bakery")
-    return cli
-
-
-def add_task(cli, *args: str):
-    with time_machine.travel("2026-03-01 12:00:00+00:00", tick=False):
-        result = cli("automate", "add", *args)
-    assert result.exit_code == 0, result.stderr
-    return result
+from tests.automation.conftest import MONDAY_0900, add_task
+from tests.conftest import add_user, login
 
 
 def runs(cli, task: str | None = None) -> list[dict]:
@@ -355,6 +339,7 @@ def test_a_run_left_by_a_killed_runner_is_marked_abandoned_and_rescued(owner_cli
     too_soon = owner_cli("run", "--now", "2026-03-02T08:02:00+00:00")  # within timeout + grace
     assert too_soon.exit_code == 0 and [e["status"] for e in runs(owner_cli, "long")] == ["running"]
     result = owner_cli("run", "--now", "2026-03-02T08:10:00+00:00")
+    assert result.exit_code == 1  # cron must hear of the crash, though the rescue succeeded
     assert "left unfinished by a stopped runner" in result.stderr
     history = sorted(runs(owner_cli, "long"), key=lambda e: e["attempt"])
     assert [(e["attempt"], e["status"]) for e in history] == [(1, "failed"), (2, "success")]

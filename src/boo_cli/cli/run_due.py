@@ -18,12 +18,13 @@ def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | N
     from boo_cli.cli.output import emit_text, print_json
     from boo_cli.db import get_engine
     from boo_cli.services import logins
-    from boo_cli.services.cron_setup import shell_policy
+    from boo_cli.services.cron_setup import ping, ping_url, shell_policy
     from boo_cli.services.dates import now_utc, parse_when
 
     ctx = app_context()
     url = ctx.database_url()
     pinned = parse_when(now, zone="UTC", now=now_utc(), fold=0, field="--now") if now else None
+    monitor = None if dry_run else ping_url()
     with ctx.session():
         pass  # brings the schema up to date before any claim
     started = now_utc()
@@ -74,7 +75,11 @@ def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | N
             )
         if not result.ok:
             sys.stderr.write(f"boo: '{result.task}' ({result.owner}) failed: {result.error}\n")
-    if report.failed:
+    # cron mails what a job prints and monitors read its status: a crash found is a failure too.
+    failed = bool(report.failed or report.abandoned)
+    if monitor and (problem := ping(monitor, ok=not failed)):
+        sys.stderr.write(f"boo: {problem}\n")
+    if failed:
         raise typer.Exit(1)
 
 

@@ -85,3 +85,35 @@ def health(last: dict[str, Any] | None, *, now: datetime) -> dict[str, Any]:
         "warning": warning,
         **{k: last[k] for k in last if k not in {"started"}},
     }
+
+
+PING_TIMEOUT_SECONDS = 10
+
+
+def ping_url() -> str | None:
+    """Where run-due reports each call, healthchecks-style: BOO_PING_URL, else `automation.ping_url`
+    in the config file; None when neither is set."""
+    from boo_cli.errors import ConfigError
+
+    configured = os.environ.get("BOO_PING_URL") or (load_settings().get("automation") or {}).get("ping_url")
+    if configured in (None, ""):
+        return None
+    if not isinstance(configured, str) or not configured.startswith(("http://", "https://")):
+        raise ConfigError("automation.ping_url must be an http or https URL")
+    return configured.rstrip("/")
+
+
+def ping(url: str, *, ok: bool) -> str | None:
+    """Tell a monitor that run-due ran: GET url on success, url/fail after any failure (the
+    healthchecks.io convention). The owner of the machine sets the URL, so it may be private. Returns
+    why the ping failed, or None."""
+    import httpx
+
+    target = url if ok else f"{url}/fail"
+    try:
+        response = httpx.get(target, timeout=PING_TIMEOUT_SECONDS, follow_redirects=True)
+    except httpx.HTTPError as exc:
+        return f"cannot ping {redact(target)}: {type(exc).__name__}"
+    if response.status_code >= 400:
+        return f"cannot ping {redact(target)}: it answered {response.status_code}"
+    return None
