@@ -165,6 +165,7 @@ def build_digest(
     """The digest for one subscription: resources new or updated since the last one, then the user's
     overdue and upcoming milestones, consultations of the coming period, and the latest audit."""
     from boo_cli.models import BusinessAudit, BusinessProfile, Consultation, GrowthStrategy, StrategyMilestone
+    from boo_cli.models.audits import AuditStatus
     from boo_cli.models.enums import ConsultationStatus, MilestoneStatus
 
     zone = ZoneInfo(user.timezone or "UTC")
@@ -213,7 +214,11 @@ def build_digest(
     audit = session.exec(
         select(BusinessAudit, BusinessProfile.business_name)
         .join(BusinessProfile, BusinessProfile.id == BusinessAudit.business_profile_id)
-        .where(BusinessAudit.business_profile_id.in_(owned), BusinessAudit.overall_score.is_not(None))
+        .where(
+            BusinessAudit.business_profile_id.in_(owned),
+            BusinessAudit.overall_score.is_not(None),
+            BusinessAudit.status == AuditStatus.COMPLETED,  # an audit in progress is no result yet
+        )
         .order_by(BusinessAudit.audit_date.desc(), BusinessAudit.created_at.desc())
         .limit(1)
     ).first()
