@@ -36,7 +36,7 @@ def resolve(
         found = session.exec(base.where(model.id == exact_id)).first()
         if found is not None:
             return found
-    for clause in (name_column == ref, name_column.ilike(_escape_like(ref), escape="\\")):
+    for clause in (name_column == ref, name_column.ilike(escape_like(ref), escape="\\")):
         matches = session.exec(base.where(clause).limit(11)).all()
         if matches:
             return _one(matches, ref, noun, name_column)
@@ -68,5 +68,5 @@ def _one(matches: list[Any], ref: str, noun: str, name_column: Any) -> Any:
     raise Ambiguous(f"{ref!r} matches several {noun}s: {shown}{more}", hint="Use a longer id prefix.")
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -142,7 +142,7 @@ class Digest:
     resources: list[Resource] = field(default_factory=list)
     overdue: list[tuple[str, str, date]] = field(default_factory=list)  # milestone, strategy, target
     upcoming: list[tuple[str, str, date]] = field(default_factory=list)
-    consultations: list[tuple[datetime, str]] = field(default_factory=list)
+    consultations: list[tuple[datetime, str]] = field(default_factory=list)  # (start, event title)
     audit: dict | None = None
 
     @property
@@ -167,6 +167,7 @@ def build_digest(
     from boo_cli.models import BusinessAudit, BusinessProfile, Consultation, GrowthStrategy, StrategyMilestone
     from boo_cli.models.audits import AuditStatus
     from boo_cli.models.enums import ConsultationStatus, MilestoneStatus
+    from boo_cli.services.consultations import event_title
 
     zone = ZoneInfo(user.timezone or "UTC")
     today = now.astimezone(zone).date()
@@ -207,10 +208,7 @@ def build_digest(
         )
         .order_by(Consultation.scheduled_at)
     ).all()
-    digest.consultations = [
-        (c.scheduled_at.astimezone(zone), (c.type.value if c.type else "consultation").replace("_", " "))
-        for c in meetings
-    ]
+    digest.consultations = [(c.scheduled_at.astimezone(zone), event_title(c)) for c in meetings]
     audit = session.exec(
         select(BusinessAudit, BusinessProfile.business_name)
         .join(BusinessProfile, BusinessProfile.id == BusinessAudit.business_profile_id)
