@@ -19,7 +19,17 @@ JANUARY = "2026-01-05 09:00:00+00:00"
 APRIL = "2026-04-06 09:00:00+00:00"
 EXPORTED = "2026-04-07 10:00:00+00:00"
 
-FIRST = {
+
+def full(answers: dict, sections: tuple[str, ...] | None = None) -> dict:
+    """Every question of the sections answered, so the audit is finished: the given answers, and 5 for
+    the rest (5 triggers no advice and a section of 5s scores 10)."""
+    from boo_cli.services.audit_bank import load_bank
+
+    rest = {q.id: 5 for q in load_bank().questions if sections is None or q.section in sections}
+    return {**rest, **answers}
+
+
+PARTIAL = {
     "operations.written-procedures": 1,
     "operations.capacity-planning": 2,
     "operations.holiday-cover": 2,
@@ -34,6 +44,7 @@ FIRST = {
     "technology.passwords-and-2fa": 4,
     "technology.website-uptime": "na",
 }
+FIRST = full(PARTIAL)
 SECOND = {
     **FIRST,
     "operations.written-procedures": 3,
@@ -66,21 +77,22 @@ def test_template_filled_in_as_toml_runs_the_whole_audit(owner_cli, tmp_path):
     )
     filled = filled.replace('operations.holiday-cover = "skip"', "operations.holiday-cover = 1")
     filled = filled.replace('operations.suppliers = "skip"', 'operations.suppliers = "na"')
+    filled = filled.replace(' = "skip"', " = 4")  # every other question answered 4
     path = tmp_path / "answers.toml"
     path.write_text(filled)
     audit = owner_cli.json("audit", "start", "--answers", str(path))
     assert audit["status"] == "completed"
-    assert audit["scores"]["operations"] == {"score": "5.00", "band": "weak"}
-    assert audit["scores"]["finance"] == {"score": None, "band": None}
+    assert audit["scores"]["finance"] == {"score": "7.50", "band": "fair"}  # all 4s: 10 * 3/4
+    assert audit["scores"]["operations"]["score"] not in (None, "7.50")
     assert audit["answers"]["operations.suppliers"] == "na"
-    assert audit["progress"] == {"seen": 40, "total": 40}  # "skip" lines are seen and skipped
+    assert audit["progress"] == {"seen": 40, "total": 40, "missing": []}
     assert audit["bank_version"] == owner_cli.json("audit", "list")[0]["bank_version"]
 
 
 def test_json_template_and_stdin_answers_limited_to_sections(owner_cli):
     template = json.loads(owner_cli("audit", "template", "--format", "json", "--section", "finance").stdout)
     assert set(template) == {k for k in template if k.startswith("finance.")} and len(template) == 10
-    template["finance.tax-set-aside"] = 2
+    template = dict.fromkeys(template, 2)
     audit = owner_cli.json(
         "audit", "start", "--section", "finance", "--answers", "-", input=json.dumps(template)
     )
@@ -145,6 +157,85 @@ def test_a_second_start_while_one_is_unfinished_offers_resume(owner_cli):
     assert owner_cli("audit", "resume").exit_code == 1
 
 
+def test_a_partial_answers_file_saves_an_audit_in_progress_that_counts_for_nothing(owner_cli):
+    done = take(owner_cli, FIRST, JANUARY)
+    with time_machine.travel(APRIL, tick=False):
+        result = owner_cli("--json", "audit", "start", "--answers", "-", input=json.dumps(PARTIAL))
+    assert result.exit_code == 0, result.stderr  # saved: the answers given are kept
+    partial = json.loads(result.stdout)
+    assert partial["status"] == "in_progress" and partial["completed_at"] is None
+    missing = partial["progress"]["missing"]
+    assert len(missing) == 40 - len(PARTIAL) and "finance.pricing-review" in missing
+    assert not set(missing) & set(PARTIAL)
+    assert "stays in progress: 27 required questions" in result.stderr
+    assert "finance.pricing-review" in result.stderr and "boo audit resume" in result.stderr
+    assert partial["answers"] == PARTIAL  # what the file left out is not made up as skipped
+
+    listed = owner_cli("audit", "list")
+    assert listed.stdout.splitlines()[1].split("\t")[2] == "in progress"
+    assert listed.stdout.splitlines()[2].split("\t")[2] == "finished"
+    assert [a["status"] for a in owner_cli.json("audit", "list")] == ["in_progress", "completed"]
+    assert owner_cli.json("audit", "show", "latest")["id"] == done["id"]
+    assert "required unanswered" in owner_cli("audit", "show", partial["id"][:8]).stdout
+    trend = owner_cli.json("audit", "trend")
+    assert [a["id"] for a in trend["audits"]] == [done["id"]]
+    compared = owner_cli("audit", "compare", done["id"], partial["id"])
+    assert compared.exit_code == 1 and "not finished" in compared.stderr
+    assert owner_cli("audit", "compare").exit_code == 1  # no previous finished audit
+    assert owner_cli("audit", "plan", partial["id"], "--yes").exit_code == 1
+    assert owner_cli("audit", "export", partial["id"]).exit_code == 1
+
+
+def test_resume_asks_only_what_a_partial_file_left_out_and_finishes_the_audit(owner_cli):
+    pexpect = pytest.importorskip("pexpect")
+    answers = full({}, ("finance",))
+    del answers["finance.pricing-review"], answers["finance.tax-set-aside"]
+    answers["finance.late-payments"] = None  # "skip": seen, but still required
+    started = owner_cli.json(
+        "audit", "start", "--section", "finance", "--answers", "-", input=json.dumps(answers)
+    )
+    assert started["status"] == "in_progress"
+    assert started["progress"]["missing"] == [
+        "finance.pricing-review",
+        "finance.late-payments",
+        "finance.tax-set-aside",
+    ]
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "boo_cli", "--db", owner_cli.url, "audit", "resume"],
+        env=_pty_env(),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 140),
+    )
+    child.expect("3 required still without an answer")
+    for n in (4, 6, 10):  # the three missing ones, in bank order, and nothing else
+        child.expect(re.escape(f"question {n}/10"))
+        child.expect(r"\(Use shortcuts or arrow keys\)")
+        child.send("2")
+        child.send("\r")
+    child.expect("Audit finished")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    done = owner_cli.json("audit", "show", "latest")
+    assert done["id"] == started["id"] and done["status"] == "completed"
+    assert done["progress"]["missing"] == []
+    assert [done["answers"][q] for q in started["progress"]["missing"]] == [2, 2, 2]
+
+
+def _pty_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOO_")}
+    env.update(
+        BOO_HOME=os.environ["BOO_HOME"],
+        BOO_KEYRING="file",
+        TERM="xterm",
+        NO_COLOR="1",
+        PROMPT_TOOLKIT_NO_CPR="1",
+    )
+    return env
+
+
 @pytest.mark.parametrize(
     "ref", ["", " ", "nope", "abc", "0000", "----", "2026-13-45", "2026-01-05x", "previous", "ffff-ffff", "é"]
 )
@@ -179,14 +270,14 @@ def test_exports_match_their_golden_files(owner_cli, tmp_path):
         assert owner_cli("audit", "export", second["id"][:8], "-o", str(target)).exit_code == 0
         assert target.read_text() == exported["md"]
     md = exported["md"]
-    assert "| Finance | 6.50 | fair | +2.00 |" in md
+    assert "| Finance | 8.75 | strong | +0.71 |" in md
     assert "**Compared with:** the audit of 2026-01-05" in md
     assert "## Next steps" in md and "`boo audit plan" in md
     assert "<h2>Recommendations</h2>" in exported["html"]
     assert "<script" not in exported["html"]
     data = json.loads(exported["json"])
     assert data["compared_with"]["id"] == first["id"]
-    assert {s["area"]: s["change"] for s in data["scores"]}["finance"] == "2.00"
+    assert {s["area"]: s["change"] for s in data["scores"]}["finance"] == "0.71"
     assert owner_cli("audit", "export", "latest", "-f", "pdf").exit_code == 2
 
 
@@ -200,17 +291,18 @@ def test_html_export_escapes_what_users_typed(cli):
 
 
 def test_compare_trend_and_naming(owner_cli):
-    first = take(owner_cli, FIRST, JANUARY)
+    low_finance = {q: 2 for q in full({}, ("finance",))}  # finance 2.50: critical
+    first = take(owner_cli, {**FIRST, **low_finance, "finance.tax-set-aside": 3}, JANUARY)
     take(owner_cli, SECOND, APRIL)
     third = take(owner_cli, {**SECOND, "finance.tax-set-aside": 5}, "2026-07-06 09:00:00+00:00")
     compared = owner_cli.json("audit", "compare", "2026-01-05", third["id"][:8])
     areas = {a["area"]: a for a in compared["areas"]}
     assert (areas["finance"]["previous"], areas["finance"]["score"], areas["finance"]["change"]) == (
-        "4.50",
-        "8.00",
-        "3.50",
+        "2.77",
+        "9.29",
+        "6.52",
     )
-    assert areas["finance"]["previous_band"] == "weak" and areas["finance"]["band"] == "strong"
+    assert areas["finance"]["previous_band"] == "critical" and areas["finance"]["band"] == "strong"
     moved = {c["question"]: (c["before"], c["after"]) for c in compared["changes"]}
     assert moved["marketing.referrals"] == (2, 1)
     default = owner_cli.json("audit", "compare")  # previous → latest
@@ -218,7 +310,7 @@ def test_compare_trend_and_naming(owner_cli):
     trend = owner_cli.json("audit", "trend")
     assert [a["audit_date"] for a in trend["audits"]] == ["2026-01-05", "2026-04-06", "2026-07-06"]
     finance = next(a for a in trend["areas"] if a["area"] == "finance")
-    assert finance["scores"] == ["4.50", "6.50", "8.00"]
+    assert finance["scores"] == ["2.77", "8.75", "9.29"]
     assert len(finance["sparkline"]) == 3 and finance["sparkline"][0] < finance["sparkline"][-1]
     shown = owner_cli("audit", "trend")
     assert shown.exit_code == 0 and "Finance\t" in shown.stdout
@@ -329,9 +421,20 @@ def test_the_questionnaire_saves_each_answer_and_resume_finishes_it(owner_cli):
     }
 
     child = spawn("resume")
-    child.expect("3 questions seen so far")
+    child.expect("3 questions seen so far, 8 required still without an answer")
+    answer(child, "question 2/10", "s")  # the skipped question is asked again; skip it again
     for n in range(4, 11):
         answer(child, f"question {n}/10", "5")
+    child.expect("stays in progress: 1 required question without an answer")
+    child.expect(re.escape("(finance.bookkeeping-cadence)"))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert owner_cli("audit", "show", "latest").exit_code == 1  # no finished audit yet
+    assert [a["status"] for a in owner_cli.json("audit", "list")] == ["in_progress"]
+
+    child = spawn("resume")
+    answer(child, "question 2/10", "3")  # only the one still missing
     child.expect("Audit finished")
     child.expect(pexpect.EOF)
     child.close()
@@ -340,5 +443,5 @@ def test_the_questionnaire_saves_each_answer_and_resume_finishes_it(owner_cli):
     done = owner_cli.json("audit", "show", "latest")
     assert done["status"] == "completed"
     assert done["answers"]["finance.separate-accounts"] == 2
-    assert done["answers"]["finance.bookkeeping-cadence"] is None
+    assert done["answers"]["finance.bookkeeping-cadence"] == 3
     assert len(done["answers"]) == 10

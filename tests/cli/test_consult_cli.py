@@ -70,7 +70,7 @@ def test_booking_reads_and_shows_the_users_zone(ann):
     listed = ann("consult", "list")
     assert listed.exit_code == 0
     lines = listed.stdout.splitlines()
-    assert lines[0].split("\t") == ["id", "when", "min", "type", "status", "link", "note"]
+    assert lines[0].split("\t") == ["id", "when", "min", "type", "client", "title", "status", "link", "note"]
     assert "2026-03-28 10:00 CET" in lines[1] and "2026-03-30 10:00 CEST" in lines[2]
     shown = ann("consult", "show", later["id"][:8])
     assert "2026-03-30 10:00 CEST to 11:00 CEST" in shown.stdout
@@ -424,6 +424,7 @@ def test_bad_export_requests(ann, args, words):
         ["note", "show", "{prefix}", "--include-internal"],
         ["cancel", "{id}", "--reason", "spite"],
         ["reschedule", "{prefix}", "--at", "2026-04-05 10:00"],
+        ["edit", "{id}", "--title", "mine now"],
         ["complete", "{id}"],
         ["export", "{id}"],
         ["export", "{id}", "--format", "ics"],

@@ -63,6 +63,7 @@ ARGS: dict[str, list[str]] = {
     "boo consult complete": ["{consultation}"],
     "boo consult cancel": ["{second_consultation}"],
     "boo consult reschedule": ["{second_consultation}", "--at", "2030-01-09 10:00"],
+    "boo consult edit": ["{consultation}", "--title", "Renamed", "--client", "Ann"],
     "boo consult actions": ["{consultation}", "Plan", "--yes"],
     "boo consult note add": ["{consultation}", "--summary", "Went well", "--action", "Call back"],
     "boo consult note edit": ["{consultation}", "--summary", "Went very well"],

@@ -358,6 +358,34 @@ def test_consultation_markdown_keeps_hostile_notes_as_text(session, owner):
     check_markdown(lambda v: consultation.to_markdown(cancelled[v]), [v for v in cancelled if v != BENIGN])
 
 
+def client_report(session, owner, value, *, titled: bool):
+    from boo_cli.reports.consultation import SessionReport
+
+    when = NOW + timedelta(days=next(DAYS))
+    c = consultations.book(
+        session,
+        owner,
+        when=when.isoformat(),
+        now=NOW,
+        allow_overlap=True,
+        client=value,
+        client_email="client@example.com",
+        title=value if titled else None,
+    )
+    return SessionReport(c, None, zone="Europe/Berlin", today=TODAY)
+
+
+@pytest.mark.parametrize("titled", [True, False], ids=["title", "client-in-heading"])
+def test_consultation_markdown_keeps_a_hostile_client_and_title_as_text(session, owner, titled):
+    from boo_cli.reports import consultation
+
+    made = seeded(
+        session, owner, lambda v: client_report(session, owner, v, titled=titled), [*VALUES, BENIGN]
+    )
+    assert len(made) > len(VALUES) // 2  # most values are stored, so the check below has teeth
+    check_markdown(lambda v: consultation.to_markdown(made[v]), [v for v in made if v != BENIGN])
+
+
 def test_only_http_links_become_links_in_the_session_summary():
     from boo_cli.reports.rendering import markdown_link
 

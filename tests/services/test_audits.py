@@ -361,27 +361,40 @@ def business(session, owner):
     return profiles.add_profile(session, owner, name="Olive Oils")
 
 
-def take(session, owner, business, bank, answers, *, today=TODAY, sections=ALL):
+def everything(bank, answers, sections=ALL) -> dict:
+    """Every question of the sections answered (so the audit is finished): the given answers, and 5,
+    which triggers no advice, for the rest."""
+    return {**{q.id: 5 for q in audits.audit_questions(bank, sections)}, **answers}
+
+
+def take(session, owner, business, bank, answers, *, today=TODAY, sections=ALL, finished=True):
+    if finished:
+        answers = everything(bank, answers, sections)
     return audits.import_audit(
         session, owner, business, bank, answers=answers, sections=sections, today=today
     )
 
 
-def test_an_imported_audit_stores_answers_scores_and_recommendations(session, owner, business, bank):
+def test_a_partial_import_is_kept_in_progress_with_its_answers_scores_and_what_is_missing(
+    session, owner, business, bank
+):
     answers = {
         "operations.written-procedures": 5,
         "operations.holiday-cover": 1,
         "operations.suppliers": "na",
+        "finance.tax-set-aside": None,  # "skip": seen, yet a required question without an answer
     }
-    audit = take(session, owner, business, bank, {**answers, "finance.tax-set-aside": None})
+    audit = take(session, owner, business, bank, answers, finished=False)
     session.commit()
     session.expunge_all()
     stored = session.get(BusinessAudit, audit.id)
-    assert stored.status == AuditStatus.COMPLETED
-    assert stored.bank_version == bank.version
-    assert {k: stored.answers[k] for k in answers} == answers
-    assert len(stored.answers) == 40  # the questions the file left out are stored as skipped
-    assert stored.answers["finance.tax-set-aside"] is None
+    assert stored.status == AuditStatus.IN_PROGRESS and not stored.finished
+    assert stored.completed_at is None
+    assert stored.answers == answers  # nothing made up for the questions the file left out
+    missing = audits.missing_answers(bank, stored)
+    assert len(missing) == 37 and "finance.tax-set-aside" in missing
+    assert "operations.suppliers" not in missing  # "na" answers a question that allows it
+    assert missing == [q.id for q in bank.questions if q.id in missing]  # bank order
     assert (stored.operations_score, stored.finance_score, stored.overall_score) == (
         Decimal("5.00"),
         None,
@@ -391,18 +404,32 @@ def test_an_imported_audit_stores_answers_scores_and_recommendations(session, ow
         "Write a one-page plan for when you are out of action",
         "Agree a stand-in arrangement with a peer",
     ]
-    assert stored.completed_at is not None and stored.audit_date == TODAY
+    assert audits.unfinished_audit(session, owner, business).id == audit.id
+    assert audits.finished_audits(session, owner, business) == []
+    with pytest.raises(NotFound, match="no finished audit"):
+        audits.get_audit(session, owner, "latest", business)
+    with pytest.raises(Conflict, match="not finished"):
+        audits.propose_plan(session, owner, stored, bank, top=3)
+    with pytest.raises(Conflict, match="37 unanswered questions"):
+        audits.complete_audit(session, owner, stored, bank, today=TODAY)
 
 
-def test_answers_are_saved_one_by_one_and_the_audit_finishes_when_all_are_seen(
+def test_a_complete_import_is_finished_at_once(session, owner, business, bank):
+    audit = take(session, owner, business, bank, {"operations.suppliers": "na"})
+    assert audit.status == AuditStatus.COMPLETED and audit.completed_at is not None
+    assert audits.missing_answers(bank, audit) == []
+    assert audits.get_audit(session, owner, "latest", business).id == audit.id
+
+
+def test_answers_are_saved_one_by_one_and_the_audit_finishes_when_all_required_are_answered(
     session, owner, business, bank
 ):
     audit = audits.start_audit(session, owner, business, bank, sections=("finance",), today=TODAY)
     questions = audits.audit_questions(bank, audit.sections)
-    assert audits.next_question(bank, audit) == 0
+    assert audits.pending_questions(bank, audit) == questions
     audits.record_answer(session, owner, audit, bank, questions[0].id, 4)
     audits.record_answer(session, owner, audit, bank, questions[1].id, None)
-    assert audits.next_question(bank, audit) == 2
+    assert audits.pending_questions(bank, audit) == questions[1:]  # a skipped question is asked again
     assert audit.finance_score == Decimal("7.50")
     assert audit.operations_score is None
     with pytest.raises(Conflict, match="unanswered"):
@@ -411,10 +438,58 @@ def test_answers_are_saved_one_by_one_and_the_audit_finishes_when_all_are_seen(
         audits.record_answer(session, owner, audit, bank, "operations.workload", 3)
     for question in questions[2:]:
         audits.record_answer(session, owner, audit, bank, question.id, 5)
+    with pytest.raises(Conflict, match=f"has 1 unanswered question: {questions[1].id}\\."):
+        audits.complete_audit(session, owner, audit, bank, today=TODAY)  # every one seen is not enough
+    audits.record_answer(session, owner, audit, bank, questions[1].id, 2)
+    assert audits.pending_questions(bank, audit) == []
     audits.complete_audit(session, owner, audit, bank, today=date(2026, 3, 9))
     assert (audit.status, audit.audit_date) == (AuditStatus.COMPLETED, date(2026, 3, 9))
     with pytest.raises(Conflict, match="finished"):
         audits.record_answer(session, owner, audit, bank, questions[0].id, 1)
+
+
+def test_an_optional_question_may_stay_skipped_and_na_counts_only_where_allowed(bank):
+    optional = dataclasses.replace(bank.question("finance.tax-set-aside"), required=False)
+    sections = tuple(
+        dataclasses.replace(s, questions=tuple(optional if q.id == optional.id else q for q in s.questions))
+        for s in bank.sections
+    )
+    relaxed = dataclasses.replace(bank, sections=sections)
+    audit = BusinessAudit(sections=["finance"], answers=everything(bank, {}, ("finance",)))
+    del audit.answers["finance.tax-set-aside"]
+    assert audits.missing_answers(bank, audit) == ["finance.tax-set-aside"]
+    assert audits.missing_answers(relaxed, audit) == []
+    audit.answers = {**audit.answers, "finance.tax-set-aside": None}  # skipped
+    assert audits.missing_answers(bank, audit) == ["finance.tax-set-aside"]
+    assert audits.missing_answers(relaxed, audit) == []
+    assert audits.pending_questions(relaxed, audit) == []
+    with pytest.raises(Invalid, match="'na' is not allowed"):
+        check_answer(bank.question("finance.tax-set-aside"), "na")
+
+
+def test_the_bank_says_which_questions_are_optional_and_nothing_else(bank):
+    assert all(q.required for q in bank.questions)  # the bundled bank: every question is required
+    data = raw_bank()
+    data["sections"][2]["questions"][0]["required"] = False
+    assert not parse_bank(data, resource_titles()).sections[2].questions[0].required
+    data["sections"][2]["questions"][0]["required"] = "no"
+    with pytest.raises(BankError, match="required must be true or false"):
+        parse_bank(data, resource_titles())
+
+
+def test_an_incomplete_audit_is_neither_resumed_nor_finished(session, owner, business, bank):
+    audit = take(session, owner, business, bank, {"finance.tax-set-aside": 2}, finished=False)
+    audit.status = AuditStatus.INCOMPLETE  # what revision 0010 makes of an old, wrongly finished audit
+    session.flush()
+    assert audits.unfinished_audit(session, owner, business) is None
+    with pytest.raises(Conflict, match="incomplete"):
+        audits.record_answer(session, owner, audit, bank, "finance.pricing-review", 3)
+    with pytest.raises(Conflict, match="incomplete"):
+        audits.complete_audit(session, owner, audit, bank, today=TODAY)
+    assert audits.list_audits(session, owner, business) == [audit]
+    assert audits.finished_audits(session, owner, business) == []
+    fresh = audits.start_audit(session, owner, business, bank, sections=ALL, today=TODAY)
+    assert audits.unfinished_audit(session, owner, business).id == fresh.id
 
 
 def test_a_second_unfinished_audit_is_refused_by_the_service_and_the_database(session, owner, business, bank):
@@ -467,35 +542,52 @@ def test_audits_are_named_by_latest_previous_date_id_and_prefix(session, owner, 
 
 
 def test_compare_and_trend_follow_the_scores(session, owner, business, bank):
-    first = take(session, owner, business, bank, {"finance.tax-set-aside": 2, "technology.backups": 1})
-    second = take(session, owner, business, bank, {"finance.tax-set-aside": 4, "technology.backups": 1})
+    covered = ("finance", "technology")
+    first = take(
+        session,
+        owner,
+        business,
+        bank,
+        {"finance.tax-set-aside": 2, "technology.backups": 1},
+        sections=covered,
+    )
+    second = take(
+        session,
+        owner,
+        business,
+        bank,
+        {"finance.tax-set-aside": 4, "technology.backups": 1},
+        sections=covered,
+    )
     result = audits.compare_audits(bank, first, second)
     by_area = {a.area: a for a in result.areas}
     assert (by_area["finance"].before, by_area["finance"].score, by_area["finance"].delta) == (
-        Decimal("2.50"),
-        Decimal("7.50"),
-        Decimal("5.00"),
+        Decimal("9.20"),
+        Decimal("9.73"),
+        Decimal("0.53"),
     )
     assert by_area["technology"].delta == Decimal("0.00")
     assert by_area["operations"].delta is None
     assert [(c.question, c.before, c.after) for c in result.changes] == [("finance.tax-set-aside", 2, 4)]
     found = audits.trend(session, owner, business, bank)
     assert [a.id for a in found.audits] == [first.id, second.id]
-    assert dict((k, v) for k, _, v in found.areas)["finance"] == [Decimal("2.50"), Decimal("7.50")]
+    assert dict((k, v) for k, _, v in found.areas)["finance"] == [Decimal("9.20"), Decimal("9.73")]
 
 
 def test_plan_turns_the_weakest_sections_advice_into_draft_strategies_once(session, owner, business, bank):
     answers = {
-        "finance.cash-flow-forecast": 1,  # finance 0.00: weakest
-        "technology.backups": 3,  # technology 5.00
-        "operations.capacity-planning": 2,  # operations 2.50
-    }
+        "finance.cash-flow-forecast": 1,
+        "technology.backups": 3,
+        "operations.capacity-planning": 2,
+    }  # every other question 5
     audit = take(session, owner, business, bank, answers)
+    weakest_first = ("finance", "technology", "operations")
+    assert [audit.score_of(s) for s in weakest_first] == [Decimal("8.57"), Decimal("9.20"), Decimal("9.25")]
     proposals = audits.propose_plan(session, owner, audit, bank, top=3)
     assert [(p.section, p.name) for p in proposals] == [
         ("Finance", "List what comes in and goes out over the next month"),
-        ("Operations", "Set a weekly limit on billable hours"),
         ("Technology", "Test restoring a file from your backup"),
+        ("Operations", "Set a weekly limit on billable hours"),
     ]
     created = audits.create_plan(session, owner, business, proposals, today=TODAY)
     assert [s.status.value for s in created] == ["draft"] * 3

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from boo_cli.automation.actions import BuiltinAction
 from boo_cli.models import BusinessAudit, BusinessProfile, User
+from boo_cli.models.audits import AuditStatus
 
 
 def run(action: BuiltinAction, session: Session, owner: User, profile: BusinessProfile, now: datetime) -> str:
@@ -49,7 +50,7 @@ def audit_reminder(session: Session, profile: BusinessProfile, now: datetime, da
     """A reminder when the business's last audit is older than `days` (or there is none)."""
     last = session.exec(
         select(BusinessAudit.audit_date)
-        .where(BusinessAudit.business_profile_id == profile.id)
+        .where(BusinessAudit.business_profile_id == profile.id, BusinessAudit.status == AuditStatus.COMPLETED)
         .order_by(BusinessAudit.audit_date.desc())
         .limit(1)
     ).first()

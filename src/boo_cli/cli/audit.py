@@ -80,10 +80,11 @@ def show_audit(session, user, audit, bank) -> None:
         [
             ("id", str(audit.id)),
             ("date", audit.audit_date),
-            ("status", "finished" if audit.finished else "unfinished: boo audit resume"),
+            ("status", status_text(audit, long=True)),
             (
                 "questions",
-                f"{progress['seen']} of {progress['total']} seen, {audits.answered(audit)} answered",
+                f"{progress['seen']} of {progress['total']} seen, {audits.answered(audit)} answered"
+                + (f", {len(progress['missing'])} required unanswered" if progress["missing"] else ""),
             ),
             ("question bank", audit.bank_version),
         ],
@@ -111,7 +112,7 @@ RECOMMENDATION_COLUMNS = [
 AUDIT_COLUMNS = [
     Column("id", lambda a: str(a.id)[:8], style="dim"),
     Column("date", lambda a: a.audit_date),
-    Column("status", lambda a: "finished" if a.finished else "unfinished"),
+    Column("status", lambda a: status_text(a)),
     Column("overall", lambda a: a.overall_score, justify="right", style="bold"),
     Column("band", lambda a: _band(a.overall_score)),
     *(
@@ -119,6 +120,18 @@ AUDIT_COLUMNS = [
         for section in ("operations", "marketing", "finance", "technology")
     ),
 ]
+
+
+STATUS_TEXT = {
+    "completed": ("finished", "finished"),
+    "in_progress": ("in progress", "in progress: finish it with boo audit resume"),
+    "incomplete": ("incomplete", "incomplete: stored as finished by an older boo; not scored against"),
+}
+
+
+def status_text(audit, long: bool = False) -> str:
+    short, longer = STATUS_TEXT.get(str(audit.status), (str(audit.status), str(audit.status)))
+    return longer if long else short
 
 
 def _band(score) -> str:
@@ -149,7 +162,8 @@ def start(
 
 @app.command()
 def resume() -> None:
-    """Continue the current business's unfinished audit at the first question not yet seen."""
+    """Finish the current business's audit in progress: asks every question not yet seen or still
+    required (skipped), and finishes it once every required question has an answer."""
     from boo_cli.cli import audit_flow
 
     audit_flow.resume()
@@ -184,7 +198,8 @@ def list_(
     all_profiles: AllProfilesOption = False,
     _json: JsonOption = False,
 ) -> None:
-    """The current business's audits (--all-profiles: every business's), newest first, with scores."""
+    """The current business's audits (--all-profiles: every business's): the one in progress first,
+    then newest first, with status and scores."""
     from boo_cli.cli.identity import acting_user
     from boo_cli.cli.scope import listing, say_more
     from boo_cli.reports.audit import audit_record

@@ -2,7 +2,7 @@
 file) and turning one into plans after asking.
 
 On a terminal each answer is saved in its own short transaction the moment it is given, so Ctrl-C, a
-closed window or a crash loses nothing: `boo audit resume` picks up at the first question not yet seen.
+closed window or a crash loses nothing: `boo audit resume` asks what is still unanswered.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ def read_source(source: str) -> tuple[str, str]:
 
 
 def start_from_file(source: str, section: list[str] | None) -> None:
-    """Check every answer first, then write the finished audit in one transaction."""
+    """Check every answer first, then write the audit in one transaction: finished, or in progress
+    when the file leaves required questions unanswered (named on stderr; still exit 0: it is saved)."""
     from boo_cli.cli.audit import show_audit
     from boo_cli.cli.identity import acting_user, current_business, today_for
     from boo_cli.services import audits
@@ -52,6 +53,8 @@ def start_from_file(source: str, section: list[str] | None) -> None:
             session, user, profile, bank, answers=answers, sections=sections, today=today_for(user)
         )
         ctx.say(f"Saved the audit of {profile.business_name} ({str(audit.id)[:8]}) from {name}.")
+        if not audit.finished:
+            say_missing(audits.missing_answers(bank, audit))
         show_audit(session, user, audit, bank)
 
 
@@ -85,6 +88,7 @@ def resume() -> None:
     from boo_cli.cli.identity import acting_user, current_business
     from boo_cli.errors import NotFound
     from boo_cli.services import audits
+    from boo_cli.services.audit_bank import load_bank
 
     ctx = app_context()
     with ctx.session() as session:
@@ -102,14 +106,16 @@ def resume() -> None:
             )
         ctx.say(
             f"Resuming the audit of {profile.business_name} started on {audit.audit_date}: "
-            f"{len(audit.answers or {})} questions seen so far."
+            f"{len(audit.answers or {})} questions seen so far, "
+            f"{len(audits.missing_answers(load_bank(), audit))} required still without an answer."
         )
         audit_id = audit.id
     run(audit_id)
 
 
 def run(audit_id: uuid.UUID) -> None:
-    """Ask every question not yet seen, saving each answer at once, then finish the audit."""
+    """Ask every question not yet seen and every required one skipped before, saving each answer at
+    once; then finish the audit, or say which required questions are still unanswered."""
     from boo_cli.cli.identity import acting_user
     from boo_cli.services import audits
     from boo_cli.services.audit_bank import SECTION_IDS, load_bank
@@ -119,9 +125,8 @@ def run(audit_id: uuid.UUID) -> None:
         audit = audits.get_audit_by_id(session, acting_user(session), audit_id)
         audits.require_same_bank(bank, audit)
         answers, sections = dict(audit.answers or {}), list(audit.sections or SECTION_IDS)
-        index = audits.next_question(bank, audit)
-    questions = audits.audit_questions(bank, sections)
-    shown_section = None
+        questions = audits.pending_questions(bank, audit)
+    index, shown_section = 0, None
     while index < len(questions):
         question = questions[index]
         if question.section != shown_section:
@@ -129,8 +134,7 @@ def run(audit_id: uuid.UUID) -> None:
             shown_section = question.section
         choice = _ask(bank, sections, question, answers)
         if choice is None:  # Ctrl-C: everything answered so far is already saved
-            seen = len(answers)
-            ctx.say(f"Stopped after {seen} of {len(questions)} questions; continue with `boo audit resume`.")
+            ctx.say(f"Stopped after {len(answers)} questions seen; continue with `boo audit resume`.")
             raise typer.Exit(130)
         if choice == BACK:
             if index == 0:
@@ -197,13 +201,26 @@ def _finish(audit_id: uuid.UUID) -> None:
     from boo_cli.services import audits
     from boo_cli.services.audit_bank import load_bank
 
-    bank = load_bank()
-    with app_context().session() as session:
+    bank, ctx = load_bank(), app_context()
+    with ctx.session() as session:
         user = acting_user(session)
         audit = audits.get_audit_by_id(session, user, audit_id)
+        missing = audits.missing_answers(bank, audit)
+        if missing:
+            say_missing(missing)
+            return
         audits.complete_audit(session, user, audit, bank, today=today_for(user))
-        app_context().say("\nAudit finished.")
+        ctx.say("\nAudit finished.")
         show_audit(session, user, audit, bank)
+
+
+def say_missing(missing: list[str]) -> None:
+    """Why an audit stays in progress, naming the questions (every id: the user has to answer them)."""
+    app_context().say(
+        f"The audit stays in progress: {len(missing)} required question"
+        f"{'' if len(missing) == 1 else 's'} without an answer ({', '.join(missing)}). "
+        "Answer them with `boo audit resume`; until then it counts for no score, comparison or trend."
+    )
 
 
 def plan(ref: str, *, top: int, yes: bool) -> None:

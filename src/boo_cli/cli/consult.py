@@ -35,6 +35,21 @@ OverlapOpt = Annotated[
     bool, typer.Option("--allow-overlap", help="Book even if another scheduled consultation overlaps.")
 ]
 PastOpt = Annotated[bool, typer.Option("--past", help="Allow a time in the past (to log a past session).")]
+ClientOpt = Annotated[
+    str | None, typer.Option("--client", metavar="NAME", help="Who it is with (up to 255 characters).")
+]
+ClientEmailOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--client-email", metavar="EMAIL", help="The client's email; calendars list them as attendee."
+    ),
+]
+TitleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--title", metavar="TEXT", help="What lists and calendars call it (default: type and client)."
+    ),
+]
 InternalOpt = Annotated[
     bool, typer.Option("--include-internal", help="Also show the private notes (never shown otherwise).")
 ]
@@ -54,6 +69,8 @@ def columns(include_internal: bool) -> list[Column]:
         Column("when", lambda r: r.consultation.scheduled_at, style="bold"),
         Column("min", lambda r: r.consultation.duration_minutes, justify="right"),
         Column("type", lambda r: r.consultation.type),
+        Column("client", lambda r: r.consultation.client_name),
+        Column("title", lambda r: r.consultation.title),
         Column("status", lambda r: r.consultation.status),
         Column("link", lambda r: r.consultation.meeting_link),
         Column("note", lambda r: _note_flag(r.note)),
@@ -80,10 +97,13 @@ def bullets(items) -> str | None:
 
 
 def show_consultation(consultation, note, *, include_internal: bool = False) -> None:
-    from boo_cli.reports.consultation import kind_label
+    from boo_cli.services.consultations import event_title
 
     fields = [
         ("id", str(consultation.id)),
+        ("title", consultation.title),
+        ("client", consultation.client_name),
+        ("client email", consultation.client_email),
         ("when", span(consultation)),
         ("duration", f"{consultation.duration_minutes} minutes"),
         ("status", consultation.status),
@@ -104,7 +124,7 @@ def show_consultation(consultation, note, *, include_internal: bool = False) -> 
             fields.append(("private notes", note.internal_notes))
     emit_record(
         [(label, value) for label, value in fields if value is not None],
-        title=f"{kind_label(consultation)} consultation",
+        title=event_title(consultation),
         json_data=record(consultation, note, include_internal),
     )
 
@@ -153,6 +173,9 @@ def book(
         str | None, typer.Option("--type", help="strategy (default), audit or follow_up.")
     ] = None,
     link: Annotated[str | None, typer.Option("--link", help="Video call link (http or https).")] = None,
+    client: ClientOpt = None,
+    client_email: ClientEmailOpt = None,
+    title: TitleOpt = None,
     allow_overlap: OverlapOpt = False,
     past: PastOpt = False,
     fold: FoldOpt = None,
@@ -164,12 +187,13 @@ def book(
 
     ctx = app_context()
     fields = {"when": at, "type": type_, "duration": duration, "link": link}
+    details = {"client": client, "client_email": client_email, "title": title}
     with ctx.session() as session:
         user = acting_user(session)
         if at is None:
             fields = _ask_booking(user, tz, fold, fields)
         booked = consultations.book(
-            session, user, **fields, zone=tz, fold=fold, allow_overlap=allow_overlap, past=past
+            session, user, **fields, **details, zone=tz, fold=fold, allow_overlap=allow_overlap, past=past
         )
         ctx.say(f"Booked {consultations.describe(booked, ctx.zone)}.")
         show_consultation(booked, None)
@@ -183,6 +207,14 @@ def list_(
         str | None, typer.Option("--status", help="Only this status: scheduled, completed, cancelled.")
     ] = None,
     type_: Annotated[str | None, typer.Option("--type", help="Only this type.")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search",
+            metavar="TEXT",
+            help="Only those whose client, email or title contains this (any case).",
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many.")] = 50,
     include_internal: InternalOpt = False,
     _json: JsonOption = False,
@@ -198,14 +230,14 @@ def list_(
     with app_context().session() as session:
         user = acting_user(session)
         rows = consultations.list_consultations(
-            session, user, window=window, status=status, type=type_, limit=limit
+            session, user, window=window, status=status, type=type_, search=search, limit=limit
         )
         emit_table(
             rows,
             columns(include_internal),
             json_data=[record(r.consultation, r.note, include_internal) for r in rows],
             empty="No upcoming consultations: boo consult book --at WHEN"
-            if window == "upcoming" and not (status or type_)
+            if window == "upcoming" and not (status or type_ or search)
             else "No consultations match.",
         )
 
@@ -292,6 +324,33 @@ def reschedule(
             past=past,
         )
         ctx.say(f"Moved {before} to {local_time(consultation.scheduled_at)}.")
+        show_consultation(consultation, consultations.get_note(session, user, consultation))
+
+
+@app.command()
+def edit(
+    ref: ConsultationRef,
+    client: ClientOpt = None,
+    client_email: ClientEmailOpt = None,
+    title: TitleOpt = None,
+    _json: JsonOption = False,
+) -> None:
+    """Change who a consultation is with and its title ('' clears one); the time: boo consult reschedule."""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.errors import Invalid
+    from boo_cli.services import consultations
+
+    if client is None and client_email is None and title is None:
+        raise Invalid("give --client, --client-email or --title (an empty value clears it)")
+    ctx = app_context()
+    with ctx.session() as session:
+        user = acting_user(session)
+        consultation = consultations.get_consultation(session, user, ref)
+        changed = consultations.edit_details(
+            session, user, consultation, client=client, client_email=client_email, title=title
+        )
+        named = consultations.describe(consultation, ctx.zone)
+        ctx.say(f"Updated {named}." if changed else f"Nothing to change in {named}.")
         show_consultation(consultation, consultations.get_note(session, user, consultation))
 
 

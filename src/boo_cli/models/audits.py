@@ -25,10 +25,12 @@ SCORE_COLUMNS = ("overall_score", "operations_score", "marketing_score", "financ
 
 class AuditStatus(enum.StrEnum):
     """Stored as VARCHAR + CHECK on both backends: a native enum type would need its own PostgreSQL
-    type for two values that only this table uses."""
+    type for values that only this table uses. incomplete (revision 0010): stored as finished by an
+    older boo while required questions had no answer, and not the business's one audit in progress."""
 
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
+    INCOMPLETE = "incomplete"
 
 
 STATUS_VALUES = ", ".join(f"'{s.value}'" for s in AuditStatus)

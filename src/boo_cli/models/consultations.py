@@ -50,6 +50,11 @@ class Consultation(SQLModel, table=True):
     sequence: int = Field(
         default=0, sa_type=sa.Integer, nullable=False, sa_column_kwargs={"server_default": sa.text("0")}
     )
+    # Added (revision 0011): who the consultation is with and what it is called, so bookings can be
+    # told apart in a list and a calendar. All optional: older rows have none of them.
+    client_name: str | None = text_field(255)
+    client_email: str | None = text_field(255)
+    title: str | None = text_field(255)
 
 
 class ConsultationNote(SQLModel, table=True):

@@ -21,7 +21,14 @@ from boo_cli.services.audit_bank import (
     band_name,
     describe_bands,
 )
-from boo_cli.services.audits import AreaScore, Comparison, Trend, area_scores, audit_questions
+from boo_cli.services.audits import (
+    AreaScore,
+    Comparison,
+    Trend,
+    area_scores,
+    audit_questions,
+    missing_answers,
+)
 
 DETAILED = 10  # recommendations written out in full; the rest are listed in a table
 REAUDIT_AFTER = Span(months=3)
@@ -67,7 +74,11 @@ def audit_record(audit: BusinessAudit, bank: Bank) -> dict[str, Any]:
         "status": str(audit.status),
         "bank_version": audit.bank_version,
         "sections": audit.sections or list(SECTION_IDS),
-        "progress": {"seen": len(audit.answers or {}), "total": total},
+        "progress": {
+            "seen": len(audit.answers or {}),
+            "total": total,
+            "missing": missing_answers(bank, audit),  # required questions without an answer
+        },
         "scores": {
             area: {"score": number(value), "band": band_name(value)}
             for area, value in [("overall", audit.overall_score)]

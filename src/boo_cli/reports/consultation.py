@@ -12,18 +12,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from boo_cli.models import Consultation, ConsultationNote
-from boo_cli.models.enums import ConsultationStatus, ConsultationType
+from boo_cli.models.enums import ConsultationStatus
 from boo_cli.reports.rendering import render
-from boo_cli.services.consultations import local_label, starts_and_ends
+from boo_cli.services.consultations import event_title, kind_label, local_label, starts_and_ends
 
 PRODID = "-//boo//boo consult//EN"
 UID_DOMAIN = "boo"
-
-
-def kind_label(consultation: Consultation) -> str:
-    """Strategy, Audit, Follow-up: the consultation's type as a title word."""
-    kind = consultation.type or ConsultationType.STRATEGY
-    return kind.value.replace("_", "-").capitalize()
 
 
 def note_record(note: ConsultationNote | None, *, include_internal: bool) -> dict[str, Any] | None:
@@ -58,6 +52,10 @@ def consultation_record(
         "type": consultation.type.value if consultation.type else None,
         "status": consultation.status.value if consultation.status else None,
         "meeting_link": consultation.meeting_link,
+        "client_name": consultation.client_name,
+        "client_email": consultation.client_email,
+        "title": consultation.title,
+        "event_title": event_title(consultation),
         "created_at": consultation.created_at.isoformat() if consultation.created_at else None,
         "completed_at": consultation.completed_at.isoformat() if consultation.completed_at else None,
         "cancelled_at": consultation.cancelled_at.isoformat() if consultation.cancelled_at else None,
@@ -96,7 +94,10 @@ def to_ics(consultations: list[Consultation], *, now: datetime) -> str:
         event.add("dtstart", start)
         event.add("dtend", end)
         event.add("sequence", consultation.sequence or 0)
-        event.add("summary", f"{kind_label(consultation)} consultation")
+        event.add("summary", event_title(consultation))
+        attendee = _attendee(consultation)
+        if attendee is not None:
+            event.add("attendee", attendee)
         event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         if consultation.created_at is not None:
             event.add("created", consultation.created_at)
@@ -108,6 +109,20 @@ def to_ics(consultations: list[Consultation], *, now: datetime) -> str:
         event.add("description", "\n".join(description))
         calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")
+
+
+def _attendee(consultation: Consultation):
+    """The client as ATTENDEE (mailto: their email, CN: their name), when boo has their email;
+    icalendar quotes the CN parameter, so a name with ; , : or quotes cannot break the line."""
+    from icalendar import vCalAddress
+
+    if not consultation.client_email:
+        return None
+    address = vCalAddress(f"mailto:{consultation.client_email}")
+    if consultation.client_name:
+        address.params["cn"] = consultation.client_name
+    address.params["role"] = "REQ-PARTICIPANT"
+    return address
 
 
 # --- Markdown session summary -----------------------------------------------------------------
@@ -131,7 +146,7 @@ def to_markdown(report: SessionReport) -> str:
     return render(
         "consultation.md.j2",
         c=c,
-        kind=kind_label(c),
+        heading=event_title(c),
         day=start.astimezone(tz).date().isoformat(),
         starts=local_label(start, tz),
         ends=end.astimezone(tz).strftime("%H:%M %Z"),

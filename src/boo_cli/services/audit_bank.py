@@ -111,6 +111,7 @@ class Question:
     allow_na: bool
     scale: tuple[str, ...]
     rules: tuple[Rule, ...]
+    required: bool = True  # an optional question (required = false) may stay skipped in a finished audit
 
     def label(self, answer: Answer) -> str:
         if answer == NA:
@@ -217,6 +218,9 @@ def _question(data: Any, section: str, known_resources: Mapping[str, str]) -> Qu
     allow_na = data.get("allow_na", False)
     if not isinstance(allow_na, bool):
         raise BankError(f"question {qid!r}: allow_na must be true or false")
+    required = data.get("required", True)
+    if not isinstance(required, bool):
+        raise BankError(f"question {qid!r}: required must be true or false")
     help_text = data.get("help")
     if help_text is not None and not (isinstance(help_text, str) and help_text.strip()):
         raise BankError(f"question {qid!r}: help must be text")
@@ -230,6 +234,7 @@ def _question(data: Any, section: str, known_resources: Mapping[str, str]) -> Qu
         allow_na=allow_na,
         scale=tuple(scale),
         rules=rules,
+        required=required,
     )
 
 

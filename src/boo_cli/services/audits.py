@@ -1,7 +1,10 @@
 """Business audits: a health check answered question by question, scored, and turned into advice.
 
-An audit starts unfinished (status in_progress) and is finished when every question of its sections
-has been seen; a business has at most one unfinished audit. Answers are kept raw (question id → 1..5,
+An audit starts unfinished (status in_progress) and is finished (completed) only when every required
+question of its sections has an answer: 1..5, or "na" where the bank allows it. A skip answers only a
+question the bank marks optional (required = false). A business has at most one unfinished audit.
+Audits that boo once stored as finished without being so are "incomplete" (revision 0010): kept to
+read, never resumed, never scored against. Answers are kept raw (question id → 1..5,
 "na", or None for skipped); scores and recommendations are recomputed from them on every change, so
 the stored columns always agree with the answers. Scoring rules: services/audit_bank.py.
 
@@ -232,23 +235,24 @@ def import_audit(
     sections: tuple[str, ...],
     today: date,
 ) -> BusinessAudit:
-    """A finished audit from checked answers (see check_answers), written in one go; questions the
-    answers leave out count as skipped."""
+    """An audit from checked answers (see check_answers), written in one go: finished when they answer
+    every required question, else in progress (see missing_answers) for `boo audit resume`."""
     _refuse_second(session, user, profile)
     audit = BusinessAudit(
         business_profile_id=profile.id,
         audit_date=today,
-        # Every question is stored, those the file leaves out as skipped, as a finished audit from the
-        # terminal would have them.
-        answers={q.id: answers.get(q.id) for q in audit_questions(bank, sections)},
+        answers=dict(answers),
         bank_version=bank.version,
         sections=list(sections),
-        status=AuditStatus.COMPLETED,
-        completed_at=now_utc(),
+        status=AuditStatus.IN_PROGRESS,
     )
     _rescore(audit, bank)
-    session.add(audit)
-    session.flush()
+    if not missing_answers(bank, audit):
+        audit.status, audit.completed_at = AuditStatus.COMPLETED, now_utc()
+        session.add(audit)
+        session.flush()
+    else:
+        _insert_unfinished(session, audit, profile)
     return audit
 
 
@@ -275,11 +279,27 @@ def answered(audit: BusinessAudit) -> int:
     return sum(1 for v in (audit.answers or {}).values() if v is not None)
 
 
-def next_question(bank: Bank, audit: BusinessAudit) -> int:
-    """Index (into audit_questions) of the first question not yet seen; len() when all are."""
-    seen = audit.answers or {}
-    questions = audit_questions(bank, audit.sections)
-    return next((i for i, q in enumerate(questions) if q.id not in seen), len(questions))
+def counts_as_answer(question: Question, answers: Mapping[str, Answer]) -> bool:
+    """1..5 and na (stored only where the bank allows it) always; a skip, or no answer at all, only
+    for a question the bank marks optional."""
+    return answers.get(question.id) is not None or not question.required
+
+
+def missing_answers(bank: Bank, audit: BusinessAudit) -> list[str]:
+    """Ids of the required questions of the audit's sections still without an answer, in bank order:
+    the audit is finished when there are none."""
+    answers = audit.answers or {}
+    return [q.id for q in audit_questions(bank, audit.sections) if not counts_as_answer(q, answers)]
+
+
+def pending_questions(bank: Bank, audit: BusinessAudit) -> list[Question]:
+    """What the questionnaire asks, in bank order: questions never seen, and required ones skipped."""
+    answers = audit.answers or {}
+    return [
+        q
+        for q in audit_questions(bank, audit.sections)
+        if q.id not in answers or not counts_as_answer(q, answers)
+    ]
 
 
 def require_same_bank(bank: Bank, audit: BusinessAudit) -> None:
@@ -295,8 +315,9 @@ def record_answer(
     session: Session, user: User, audit: BusinessAudit, bank: Bank, question_id: str, value: Any
 ) -> BusinessAudit:
     """Save one answer of an unfinished audit (None skips the question) and rescore."""
-    if audit.finished:
-        raise Conflict("this audit is finished; answers can no longer change")
+    if audit.status != AuditStatus.IN_PROGRESS:
+        state = "finished" if audit.finished else str(audit.status)
+        raise Conflict(f"this audit is {state}; answers can no longer change")
     require_same_bank(bank, audit)
     question = bank.question(question_id)
     if question is None or question.section not in (audit.sections or SECTION_IDS):
@@ -312,10 +333,17 @@ def record_answer(
 def complete_audit(
     session: Session, user: User, audit: BusinessAudit, bank: Bank, *, today: date
 ) -> BusinessAudit:
-    """Finish an audit whose questions have all been seen; it is dated the day it is finished."""
+    """Finish an audit whose required questions all have answers; it is dated the day it is finished."""
     require_same_bank(bank, audit)
-    if next_question(bank, audit) < len(audit_questions(bank, audit.sections)):
-        raise Conflict("this audit still has unanswered questions", hint="Continue it: boo audit resume")
+    if audit.status != AuditStatus.IN_PROGRESS:
+        raise Conflict(f"this audit is {str(audit.status).replace('_', ' ')}; only one in progress finishes")
+    missing = missing_answers(bank, audit)
+    if missing:
+        raise Conflict(
+            f"this audit still has {_count(len(missing), 'unanswered question')}: "
+            f"{describe_missing(missing)}",
+            hint="Continue it: boo audit resume",
+        )
     audit.status = AuditStatus.COMPLETED
     audit.completed_at = now_utc()
     audit.audit_date = today
@@ -323,6 +351,12 @@ def complete_audit(
     session.add(audit)
     session.flush()
     return audit
+
+
+def describe_missing(ids: list[str], shown: int = 5) -> str:
+    """The first few question ids, and how many more: one readable line however many are missing."""
+    more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
 
 
 def _rescore(audit: BusinessAudit, bank: Bank) -> None:

@@ -75,6 +75,22 @@ def starts_and_ends(consultation: Consultation) -> tuple[datetime, datetime]:
     return consultation.scheduled_at, consultation.scheduled_at + timedelta(minutes=minutes)
 
 
+def kind_label(consultation: Consultation) -> str:
+    """Strategy, Audit, Follow-up: the consultation's type as a title word."""
+    kind = consultation.type or ConsultationType.STRATEGY
+    return kind.value.replace("_", "-").capitalize()
+
+
+def event_title(consultation: Consultation) -> str:
+    """What a calendar and a digest call it: the title, else "<kind> consultation with <client>",
+    else "<kind> consultation" (rows from before revision 0011 have neither)."""
+    if consultation.title:
+        return consultation.title
+    if consultation.client_name:
+        return f"{kind_label(consultation)} consultation with {consultation.client_name}"
+    return f"{kind_label(consultation)} consultation"
+
+
 def describe(consultation: Consultation, zone: str) -> str:
     """A consultation as messages name it: the strategy consultation on 2026-03-30 10:00 CEST (1a2b3c4d)."""
     kind = (consultation.type or ConsultationType.STRATEGY).value.replace("_", "-")
@@ -115,6 +131,33 @@ def check_link(link: str | None, *, field: str = "--link") -> str | None:
     ):
         raise Invalid(f"{cleaned!r} is not an http(s) link, e.g. https://meet.example.com/abc", field=field)
     return cleaned
+
+
+def check_client_email(email: str | None, *, field: str = "--client-email") -> str | None:
+    """Checked and lower-cased as account emails are; empty means none."""
+    from boo_cli.services.accounts import normalize_email
+
+    if email is None or not email.strip():
+        return None
+    address = normalize_email(email, field=field)
+    return validation.text(address, Consultation, "client_email", field=field)
+
+
+@dataclass(frozen=True)
+class Details:
+    """Who a consultation is with and what it is called, checked (None: absent)."""
+
+    client_name: str | None
+    client_email: str | None
+    title: str | None
+
+
+def check_details(client: str | None, client_email: str | None, title: str | None) -> Details:
+    return Details(
+        client_name=validation.text(client, Consultation, "client_name", field="--client"),
+        client_email=check_client_email(client_email),
+        title=validation.text(title, Consultation, "title", field="--title"),
+    )
 
 
 def _clashes(
@@ -180,11 +223,15 @@ def book(
     duration: int | str | None = None,
     type: str | None = None,
     link: str | None = None,
+    client: str | None = None,
+    client_email: str | None = None,
+    title: str | None = None,
     allow_overlap: bool = False,
     past: bool = False,
     now: datetime | None = None,
 ) -> Consultation:
     """A new scheduled consultation; when is read in zone (default: the user's) and kept in UTC.
+    client, client_email and title are optional (the email is checked as account emails are).
 
     Refused: a time the zone skips, a repeated time without fold, a duration outside 1-480 minutes, a
     link that is not http(s), a time in the past (unless past), an overlap (unless allow_overlap)."""
@@ -193,6 +240,7 @@ def book(
     minutes = check_duration(duration)
     kind = validation.choice(type, ConsultationType, field="--type") or ConsultationType.STRATEGY
     meeting_link = check_link(link)
+    details = check_details(client, client_email, title)
     start = parse_when(when, zone=tz.key, now=now, fold=fold)
     _check_slot(session, user, start, minutes, now=now, allow_overlap=allow_overlap, past=past)
     consultation = Consultation(
@@ -203,6 +251,9 @@ def book(
         status=ConsultationStatus.SCHEDULED,
         meeting_link=meeting_link,
         sequence=0,
+        client_name=details.client_name,
+        client_email=details.client_email,
+        title=details.title,
     )
     session.add(consultation)
     session.flush()
@@ -261,13 +312,15 @@ def list_consultations(
     window: str = "upcoming",
     status: str | None = None,
     type: str | None = None,
+    search: str | None = None,
     limit: int = 50,
     now: datetime | None = None,
 ) -> list[ConsultationRow]:
     """The user's consultations with their notes.
 
     upcoming: not yet over (in progress included), soonest first, scheduled only unless status says
-    otherwise; past: over by now, latest first; all: everything, latest first."""
+    otherwise; past: over by now, latest first; all: everything, latest first. search: only those
+    whose client name, client email or title contains the text, ignoring case (ILIKE)."""
     now = now or now_utc()
     filters = consultation_scope(user)
     chosen_status = validation.choice(status, ConsultationStatus, field="--status")
@@ -278,6 +331,8 @@ def list_consultations(
         filters.append(Consultation.status == chosen_status)
     if chosen_type is not None:
         filters.append(Consultation.type == chosen_type)
+    if search is not None:
+        filters.append(search_clause(search))
     if window == "upcoming":
         found = _ending_after(session, filters, now, limit)
     elif window == "past":
@@ -288,6 +343,20 @@ def list_consultations(
     else:
         raise Invalid(f"{window!r} is not one of: {', '.join(WINDOWS)}", field="window")
     return with_notes(session, user, found)
+
+
+def search_clause(text: str) -> Any:
+    """Client name, client email or title contains text, case-insensitively; % and _ match themselves."""
+    from boo_cli.services.lookup import escape_like
+
+    cleaned = validation.text(text, Consultation, "title", field="--search", required=True)
+    pattern = f"%{escape_like(cleaned)}%"
+    return sa.or_(
+        *(
+            column.ilike(pattern, escape="\\")
+            for column in (Consultation.client_name, Consultation.client_email, Consultation.title)
+        )
+    )
 
 
 # Whether a consultation is over depends on its own duration, which the two backends cannot add to a
@@ -433,6 +502,35 @@ def reschedule(
     session.add(consultation)
     session.flush()
     return consultation
+
+
+def edit_details(
+    session: Session,
+    user: User,
+    consultation: Consultation,
+    *,
+    client: str | None = None,
+    client_email: str | None = None,
+    title: str | None = None,
+) -> bool:
+    """Change who a consultation is with and what it is called, whatever its status: None leaves a
+    field as it is, an empty string clears it. A change grows the calendar sequence (the event's
+    SUMMARY and ATTENDEE change); returns whether anything changed."""
+    checked = check_details(client, client_email, title)
+    wanted = {
+        name: getattr(checked, name)
+        for name, given in (("client_name", client), ("client_email", client_email), ("title", title))
+        if given is not None
+    }
+    changed = {k: v for k, v in wanted.items() if getattr(consultation, k) != v}
+    if not changed:
+        return False
+    for name, value in changed.items():
+        setattr(consultation, name, value)
+    consultation.sequence = (consultation.sequence or 0) + 1
+    session.add(consultation)
+    session.flush()
+    return True
 
 
 # --- notes ------------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def resolve(
     if name_scope is None:
         raise NotFound(f"no {noun} with the id {ref!r}")
     base = select(model).where(*scope, *name_scope)
-    for clause in (name_column == ref, name_column.ilike(_escape_like(ref), escape="\\")):
+    for clause in (name_column == ref, name_column.ilike(escape_like(ref), escape="\\")):
         matches = session.exec(base.where(clause).limit(11)).all()
         if matches:
             return _one(matches, ref, plural, name_column)
@@ -73,7 +73,7 @@ def _elsewhere(
     session: Session, model: Any, scope: list[Any], name_column: Any, ref: str, noun: str
 ) -> str | None:
     """A hint when ref names a record of another of the user's businesses (outside name_scope)."""
-    clause = name_column.ilike(_escape_like(ref), escape="\\")
+    clause = name_column.ilike(escape_like(ref), escape="\\")
     if len(ref.replace("-", "")) >= MIN_PREFIX and _HEX_PREFIX.match(ref):
         clause = clause | uuid_prefix_clause(model.id, ref)
     if session.exec(select(model.id).where(*scope, clause).limit(1)).first() is None:
@@ -102,5 +102,5 @@ def _one(matches: list[Any], ref: str, plural: str, name_column: Any) -> Any:
     raise Ambiguous(f"{ref!r} matches several {plural}: {shown}{more}", hint="Use a longer id prefix.")
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -142,7 +142,7 @@ class Digest:
     resources: list[Resource] = field(default_factory=list)
     overdue: list[tuple[str, str, date]] = field(default_factory=list)  # milestone, strategy, target
     upcoming: list[tuple[str, str, date]] = field(default_factory=list)
-    consultations: list[tuple[datetime, str]] = field(default_factory=list)
+    consultations: list[tuple[datetime, str]] = field(default_factory=list)  # (start, event title)
     audit: dict | None = None
 
     @property
@@ -165,7 +165,9 @@ def build_digest(
     """The digest for one subscription: resources new or updated since the last one, then the user's
     overdue and upcoming milestones, consultations of the coming period, and the latest audit."""
     from boo_cli.models import BusinessAudit, BusinessProfile, Consultation, GrowthStrategy, StrategyMilestone
+    from boo_cli.models.audits import AuditStatus
     from boo_cli.models.enums import ConsultationStatus, MilestoneStatus
+    from boo_cli.services.consultations import event_title
 
     zone = ZoneInfo(user.timezone or "UTC")
     today = now.astimezone(zone).date()
@@ -206,14 +208,15 @@ def build_digest(
         )
         .order_by(Consultation.scheduled_at)
     ).all()
-    digest.consultations = [
-        (c.scheduled_at.astimezone(zone), (c.type.value if c.type else "consultation").replace("_", " "))
-        for c in meetings
-    ]
+    digest.consultations = [(c.scheduled_at.astimezone(zone), event_title(c)) for c in meetings]
     audit = session.exec(
         select(BusinessAudit, BusinessProfile.business_name)
         .join(BusinessProfile, BusinessProfile.id == BusinessAudit.business_profile_id)
-        .where(BusinessAudit.business_profile_id.in_(owned), BusinessAudit.overall_score.is_not(None))
+        .where(
+            BusinessAudit.business_profile_id.in_(owned),
+            BusinessAudit.overall_score.is_not(None),
+            BusinessAudit.status == AuditStatus.COMPLETED,  # an audit in progress is no result yet
+        )
         .order_by(BusinessAudit.audit_date.desc(), BusinessAudit.created_at.desc())
         .limit(1)
     ).first()
