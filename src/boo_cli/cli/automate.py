@@ -205,7 +205,7 @@ def list_(_json: JsonOption = False) -> None:
     from boo_cli.cli.identity import acting_user, current_business
     from boo_cli.services import automation
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         tasks = automation.list_tasks(session, user, current_business(session, user))
         last = automation.last_runs(session, tasks)
@@ -264,7 +264,7 @@ def show(ref: TaskRef, output: OutputOpt = False, _json: JsonOption = False) -> 
     from boo_cli.cli.identity import acting_user
     from boo_cli.services import automation
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         _show(session, user, automation.get_task(session, user, ref), full=output)
 
@@ -391,7 +391,7 @@ def next_(
     from boo_cli.services import automation
 
     ctx = app_context()
-    with ctx.session() as session:
+    with ctx.session(write=False) as session:
         task = automation.get_task(session, acting_user(session), ref)
         runs = automation.next_runs(task, now=_now(), count=count)
         if ctx.json:
@@ -454,7 +454,7 @@ def logs(
 
     if run and (ref or failed or since):
         raise Invalid("--run names one run: give it without TASK, --failed or --since", field="--run")
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         if run:
             emit_run(*automation.get_run(session, user, run))
@@ -503,7 +503,7 @@ def _take_viewers_zone() -> None:
     from boo_cli.errors import BooError
 
     try:
-        with app_context().session() as session:
+        with app_context().session(write=False) as session:
             acting_user(session)
     except BooError:
         app_context().zone = "UTC"

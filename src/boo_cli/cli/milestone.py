@@ -114,7 +114,7 @@ def list_(
     from boo_cli.cli.identity import current_business
     from boo_cli.services import strategies
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user, owner, _, today = _context(session, None, strategy)
         profile = None if owner else current_business(session, user)
         milestones = strategies.find_milestones(

@@ -15,6 +15,7 @@ from boo_cli.db import (
     get_engine,
     known_revisions,
     migrations_dir,
+    reading,
     refuse_newer,
     schema_state,
 )
@@ -139,7 +140,7 @@ def check(url: str) -> CheckResult:
     refuse_newer(state, engine)
     if not state.up_to_date:
         return CheckResult(state, [])
-    with database_errors(url), engine.connect() as conn:
+    with database_errors(url), reading(engine).connect() as conn:
         context = MigrationContext.configure(conn, opts=comparison_options())
         diffs = compare_metadata(context, metadata)
     return CheckResult(state, [_describe_diff(d) for d in diffs])
