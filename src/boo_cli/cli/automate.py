@@ -51,6 +51,9 @@ TimeoutOpt = Annotated[
 RetriesOpt = Annotated[
     int | None, typer.Option("--retries", min=0, max=10, help="Try again this many times.")
 ]
+RunNowOpt = Annotated[
+    bool, typer.Option("--run-now", help="With an --at already past: run it at the next run-due.")
+]
 FoldOpt = Annotated[
     int | None, typer.Option("--fold", min=0, max=1, help="--at in the repeated hour: 0 first, 1 second.")
 ]
@@ -87,6 +90,7 @@ def _specs(
     mail_to,
     timeout,
     retries,
+    run_now=False,
 ):
     from boo_cli.services.accounts import normalize_timezone
     from boo_cli.services.automation import ActionSpec, TriggerSpec
@@ -95,7 +99,7 @@ def _specs(
     zone = normalize_timezone(tz, field="--tz") if tz else user.timezone or "UTC"
     # The automation rule: a repeated local time means its first occurrence unless --fold says otherwise.
     when = parse_when(at, zone=zone, now=now_utc(), fold=fold or 0, field="--at") if at else None
-    trigger = TriggerSpec(cron=cron, every=every, at=when, tz=tz, missed=missed)
+    trigger = TriggerSpec(cron=cron, every=every, at=when, tz=tz, missed=missed, run_now=run_now)
     action = ActionSpec(
         shell=shell,
         webhook=webhook,
@@ -153,6 +157,7 @@ def add(
     mail_to: MailToOpt = None,
     timeout: TimeoutOpt = None,
     retries: RetriesOpt = None,
+    run_now: RunNowOpt = False,
     description: Annotated[str | None, typer.Option("--description", "-d", help="What it is for.")] = None,
     _json: JsonOption = False,
 ) -> None:
@@ -183,6 +188,7 @@ def add(
             mail_to,
             timeout,
             retries,
+            run_now,
         )
         now = _now()
         task = automation.add_task(
