@@ -325,6 +325,28 @@ def _install_session_hooks(session: Session) -> None:
     event.listen(session, "before_flush", record_changes)
 
 
+# --- serialising a user's check-then-write rules ----------------------------------------------
+
+# The first key of boo's PostgreSQL advisory locks on a user's bookings ("boo" and 1, as an int4).
+BOOKING_LOCK_CLASS = 0x626F6F01
+
+
+def lock_bookings(session: Session, user_id: uuid.UUID) -> None:
+    """Hold the user's booking lock until this transaction ends, so that checking a slot is free and
+    taking it happen as one step: no other transaction checks the same user's calendar in between.
+
+    PostgreSQL: a transaction-scoped advisory lock keyed on the user (read committed then shows the
+    check every booking committed before the lock was granted). SQLite: nothing to do, since a
+    writer's transaction began IMMEDIATE and already holds the database's only write lock."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return
+    key = int.from_bytes(user_id.bytes[:4], "big", signed=True)  # collisions only serialise more
+    connection.execute(
+        sa.text("SELECT pg_advisory_xact_lock(:kind, :key)"), {"kind": BOOKING_LOCK_CLASS, "key": key}
+    )
+
+
 # --- portable query pieces --------------------------------------------------------------------
 
 
