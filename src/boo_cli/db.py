@@ -82,6 +82,12 @@ def get_engine(url: str | None = None, *, migrating: bool = False) -> Engine:
     return _engines[key]
 
 
+def forget_engine(url: str) -> None:
+    """Close and drop the engines of one URL (a scratch database about to be deleted)."""
+    for key in [k for k in _engines if k[0] == url]:
+        _engines.pop(key).dispose()
+
+
 def dispose_engines() -> None:
     for engine in _engines.values():
         engine.dispose()
