@@ -313,9 +313,13 @@ def _perform(engine, action, task, owner, profile, execution, clock, shell_polic
 def _builtin(engine, action: BuiltinAction, owner: User, profile: BusinessProfile, clock: Clock) -> Outcome:
     from boo_cli.automation import builtins
 
-    with db.new_session(engine) as session, session.begin():
-        db.set_actor(session, owner.id)
-        text = builtins.run(action, session, owner, profile, clock())
+    if action.name == "newsletter-digest":
+        text = _send_digests(engine, owner, clock())
+    else:
+        # The other built-ins only read: they never hold the write lock a user's command waits for.
+        with db.new_session(engine, write=False) as session, session.begin():
+            db.set_actor(session, owner.id)
+            text = builtins.run(action, session, owner, profile, clock())
     log: dict[str, Any] = {"stdout": text}
     if action.mail_to and text:
         from boo_cli.services.mail import send
@@ -330,6 +334,26 @@ def _builtin(engine, action: BuiltinAction, owner: User, profile: BusinessProfil
             return Outcome(False, mailed.error, log)
         log["sent_to"] = action.mail_to
     return Outcome(True, None, log)
+
+
+def _send_digests(engine, owner: User, now: datetime) -> str:
+    """Build the due digests in a read, send each with no transaction open (SMTP can take its
+    30 s timeout), and mark each one sent in a short write of its own as soon as it has gone."""
+    from boo_cli.services import digest_mail, newsletter
+
+    with db.new_session(engine, write=False) as session, session.begin():
+        db.set_actor(session, owner.id)
+        lines, due = digest_mail.due_digests(session, owner, now=now)
+    for digest in due:
+        from boo_cli.reports.digest import to_email
+        from boo_cli.services.mail import send
+
+        send(to_email(digest))
+        with db.new_session(engine) as session, session.begin():
+            db.set_actor(session, owner.id)
+            newsletter.mark_sent(session, session.merge(digest.subscription), now)
+        lines.append(digest_mail.sent_line(digest))
+    return "\n".join(lines)
 
 
 def _rescue_abandoned(engine, clock: Clock, report: RunReport, shell_policy: ShellPolicy) -> None:
