@@ -419,7 +419,7 @@ def run(ref: TaskRef, _json: JsonOption = False) -> None:
     from boo_cli.services import automation
 
     ctx = app_context()
-    with ctx.session() as session:
+    with ctx.session(write=False) as session:
         task = automation.get_task(session, acting_user(session), ref)
     from boo_cli.services.cron_setup import shell_policy
 
