@@ -1,7 +1,7 @@
 """audits: only audits whose required questions are all answered stay finished
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-03
 
 Until now an audit was stored as completed as soon as every question had been seen, or at once from
@@ -28,7 +28,7 @@ from alembic import op
 from boo_cli.models.types import JSONDocument, UTCDateTime
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -166,3 +166,25 @@ def _safe_port(parts) -> int | None:
 def ensure_private_dir(path: Path) -> None:
     """Create a folder readable by its owner only (it holds the database and session files)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+DEFAULT_BUSY_TIMEOUT_SECONDS = 10.0
+
+
+def busy_timeout_seconds() -> float:
+    """How long a SQLite writer waits for the write lock before it gives up:
+    BOO_BUSY_TIMEOUT > `busy_timeout` in the config file > 10 seconds."""
+    raw = os.environ.get("BOO_BUSY_TIMEOUT")
+    where = "BOO_BUSY_TIMEOUT"
+    if raw is None or not raw.strip():
+        raw = load_settings().get("busy_timeout")
+        where = f"busy_timeout in {paths().config_file}"
+        if raw is None:
+            return DEFAULT_BUSY_TIMEOUT_SECONDS
+    try:
+        seconds = float(str(raw).strip().removesuffix("s"))
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600 or seconds != seconds:
+        raise ConfigError(f"{where} must be a number of seconds between 0 and 3600, not {raw!r}")
+    return seconds

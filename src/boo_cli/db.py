@@ -1,8 +1,14 @@
 """Engines, sessions and the schema version check: every backend difference boo has lives here.
 
 - SQLite: WAL, foreign keys on, a busy timeout, and real transactions (BEGIN is ours to send, so DDL
-  and `BEGIN IMMEDIATE` claims behave as written).
-- PostgreSQL: the acting user is handed to row-level security with a transaction-local setting.
+  and claims behave as written). Every transaction begins IMMEDIATE (it takes the write lock at once,
+  waiting up to the busy timeout behind other writers) unless it is declared a read
+  (`new_session(engine, write=False)`, `reading(engine)`): a read begins DEFERRED, never waits for the
+  write lock, and is read-only (`PRAGMA query_only`). A DEFERRED transaction that reads and then writes
+  can fail at once with SQLITE_BUSY in WAL mode whatever the busy timeout, which is why writers never
+  begin DEFERRED.
+- PostgreSQL: the acting user is handed to row-level security with a transaction-local setting; a
+  declared read runs as a READ ONLY transaction, so a read that writes fails alike on both backends.
 - Every session checks the database's schema revision against the newest one this package ships,
   reading the revision files' names rather than importing Alembic, and migrates only when it must.
 """
@@ -23,10 +29,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from boo_cli.config import database_url, ensure_private_dir, redact
+from boo_cli.config import busy_timeout_seconds, database_url, ensure_private_dir, redact
 from boo_cli.errors import BooError, DatabaseError
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
 _REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
 
 Notify = Callable[[str], None]
@@ -77,6 +82,12 @@ def get_engine(url: str | None = None, *, migrating: bool = False) -> Engine:
     return _engines[key]
 
 
+def forget_engine(url: str) -> None:
+    """Close and drop the engines of one URL (a scratch database about to be deleted)."""
+    for key in [k for k in _engines if k[0] == url]:
+        _engines.pop(key).dispose()
+
+
 def dispose_engines() -> None:
     for engine in _engines.values():
         engine.dispose()
@@ -88,8 +99,9 @@ def _create_engine(url: str, *, migrating: bool) -> Engine:
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         _prepare_sqlite_file(parsed.database)
-        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _install_sqlite_hooks(engine, foreign_keys=not migrating)
+        busy = busy_timeout_seconds()
+        engine = sa.create_engine(url, connect_args={"timeout": busy})
+        _install_sqlite_hooks(engine, foreign_keys=not migrating, busy_ms=int(busy * 1000))
         return engine
     if backend == "postgresql":
         try:
@@ -127,14 +139,14 @@ def _prepare_sqlite_file(database: str | None) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
-def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
+def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool, busy_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         # Leave transaction control to SQLAlchemy's "begin" event below.
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         try:
-            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
             cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
@@ -143,8 +155,18 @@ def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        read_only = mode == "DEFERRED"
+        info = conn.connection.info
+        if info.get("query_only", False) != read_only:
+            conn.exec_driver_sql(f"PRAGMA query_only = {'ON' if read_only else 'OFF'}")
+            info["query_only"] = read_only
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def reading(engine: Engine) -> Engine:
+    """The engine for a read: SQLite begins DEFERRED and read-only, so it never waits for a writer."""
+    return engine.execution_options(sqlite_begin="DEFERRED")
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -166,6 +188,12 @@ def describe_failure(exc: Exception, url: str) -> str:
     orig = getattr(exc, "orig", None) or exc
     text = " ".join(str(orig).split()) or type(orig).__name__
     lowered = text.lower()
+    if "database is locked" in lowered or "database is busy" in lowered:
+        waited = busy_timeout_seconds()
+        return (
+            f"the database {where} is busy: another boo kept it locked for more than {waited:g} s "
+            "(BOO_BUSY_TIMEOUT); nothing was changed, try again"
+        )
     if "file is not a database" in lowered or "file is encrypted" in lowered:
         return f"{where} is not a SQLite database (the file exists but holds something else)"
     if "unable to open database file" in lowered:
@@ -223,7 +251,7 @@ class SchemaState:
 
 
 def schema_state(engine: Engine) -> SchemaState:
-    with database_errors(str(engine.url)), engine.connect() as conn:
+    with database_errors(str(engine.url)), reading(engine).connect() as conn:
         if not sa.inspect(conn).has_table("alembic_version"):
             current = None
         else:
@@ -261,15 +289,17 @@ def ensure_schema(engine: Engine, notify: Notify | None = None) -> SchemaState:
 
 @contextmanager
 def session_scope(
-    url: str | None = None, *, notify: Notify | None = None, migrate: bool = True
+    url: str | None = None, *, notify: Notify | None = None, migrate: bool = True, write: bool = True
 ) -> Iterator[Session]:
-    """One unit of work: commits when the block ends, rolls back when it raises."""
+    """One unit of work: commits when the block ends, rolls back when it raises. A writer
+    (`write=True`, the default) waits for the write lock when it begins; a reader never waits and
+    may not write."""
     url = url or database_url()
     with database_errors(url):
         engine = get_engine(url)
         if migrate:
             ensure_schema(engine, notify)
-        with new_session(engine) as session:
+        with new_session(engine, write=write) as session:
             try:
                 yield session
                 session.commit()
@@ -278,12 +308,17 @@ def session_scope(
                 raise
 
 
-def new_session(engine: Engine, *, immediate: bool = False) -> Session:
-    """A session with boo's hooks (row-level security actor, audit trail). `immediate` makes SQLite
-    take its write lock when the transaction begins (BEGIN IMMEDIATE), for claims that must not
-    interleave; PostgreSQL ignores it (its claims lock rows instead)."""
-    bind = engine.execution_options(sqlite_begin="IMMEDIATE") if immediate else engine
-    session = Session(bind, expire_on_commit=False)
+def new_session(engine: Engine, *, write: bool = True, immediate: bool | None = None) -> Session:
+    """A session with boo's hooks (row-level security actor, audit trail).
+
+    A writer (the default) takes SQLite's write lock when its transaction begins (BEGIN IMMEDIATE),
+    so writers queue behind each other for up to the busy timeout instead of failing half-way.
+    `write=False` declares a read: SQLite begins DEFERRED with query_only on, PostgreSQL runs the
+    transaction READ ONLY. `immediate` is the older name of `write`."""
+    if immediate is not None:
+        write = immediate
+    session = Session(engine if write else reading(engine), expire_on_commit=False)
+    session.info["read_only"] = not write
     _install_session_hooks(session)
     return session
 
@@ -313,10 +348,34 @@ def _install_session_hooks(session: Session) -> None:
 
     @event.listens_for(session, "after_begin")
     def _after_begin(sess, _transaction, connection):
+        if sess.info.get("read_only") and connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
         if sess.info.get("actor_id"):
             _apply_actor(connection, sess.info["actor_id"])
 
     event.listen(session, "before_flush", record_changes)
+
+
+# --- serialising a user's check-then-write rules ----------------------------------------------
+
+# The first key of boo's PostgreSQL advisory locks on a user's bookings ("boo" and 1, as an int4).
+BOOKING_LOCK_CLASS = 0x626F6F01
+
+
+def lock_bookings(session: Session, user_id: uuid.UUID) -> None:
+    """Hold the user's booking lock until this transaction ends, so that checking a slot is free and
+    taking it happen as one step: no other transaction checks the same user's calendar in between.
+
+    PostgreSQL: a transaction-scoped advisory lock keyed on the user (read committed then shows the
+    check every booking committed before the lock was granted). SQLite: nothing to do, since a
+    writer's transaction began IMMEDIATE and already holds the database's only write lock."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return
+    key = int.from_bytes(user_id.bytes[:4], "big", signed=True)  # collisions only serialise more
+    connection.execute(
+        sa.text("SELECT pg_advisory_xact_lock(:kind, :key)"), {"kind": BOOKING_LOCK_CLASS, "key": key}
+    )
 
 
 # --- portable query pieces --------------------------------------------------------------------

@@ -6,9 +6,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
+import pytest
 import sqlalchemy as sa
 
 from boo_cli import db
+from boo_cli.errors import Conflict
 from boo_cli.models.types import JSONDocument, UTCDateTime
 from boo_cli.services import database
 from boo_cli.services.audit_bank import load_bank
@@ -151,7 +153,9 @@ def test_0011_adds_client_and_title_that_old_rows_lack_and_its_downgrade_keeps_t
         row = conn.execute(sa.text("SELECT client_name, client_email, title FROM consultations")).one()
         assert tuple(row) == ("Zoë 'Quote' Müller", "zoe@example.com", "x" * 255)
 
-    database.downgrade(empty_url, "0010")
+    with pytest.raises(Conflict, match=r"consultations\.client_name \(1 row\)"):
+        database.downgrade(empty_url, "0010")  # the guard names what would be lost
+    database.downgrade(empty_url, "0010", force=True)
     with db.get_engine(empty_url).connect() as conn:
         columns = {c["name"] for c in sa.inspect(conn).get_columns("consultations")}
         assert not columns & {"client_name", "client_email", "title"}

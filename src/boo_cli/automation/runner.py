@@ -102,7 +102,7 @@ def run_due(
         _rescue_abandoned(engine, clock, report, shell_policy)
     for task_id, in_due_order in _due_task_ids(engine, clock(), limit, user_email):
         if dry_run:
-            with db.new_session(engine) as session:
+            with db.new_session(engine, write=False) as session:
                 task = session.get(AutomationTask, task_id)
                 owner = session.get(User, _owner_id(session, task))
                 slots, _ = due_slots(load_trigger(task.trigger_config), since=in_due_order, now=clock())
@@ -127,14 +127,14 @@ def _due_task_ids(engine, now: datetime, limit: int, user_email: str | None) -> 
             .where(sa.func.lower(User.email) == user_email.strip().lower())
         )
         query = query.where(AutomationTask.business_profile_id.in_(owners))
-    with db.new_session(engine) as session:
+    with db.new_session(engine, write=False) as session:
         return [(row[0], row[1]) for row in session.exec(query)]
 
 
 def _claim(engine, task_id, clock: Clock) -> list[Any]:
     """Claim the task's due slots; returns the new execution ids ([] when another runner won)."""
     try:
-        with db.new_session(engine, immediate=True) as session, session.begin():
+        with db.new_session(engine) as session, session.begin():
             task = session.exec(
                 select(AutomationTask)
                 .where(AutomationTask.id == task_id, AutomationTask.is_active.is_(True))
@@ -186,7 +186,7 @@ def run_now(
 ) -> RunResult:
     """Run a task at once, outside its schedule (`boo automate run`), recorded like any other run."""
     clock = clock or Clock(None)
-    with db.new_session(engine, immediate=True) as session, session.begin():
+    with db.new_session(engine) as session, session.begin():
         task = session.get(AutomationTask, task_id)
         db.set_actor(session, _owner_id(session, task))
         now = clock()
@@ -208,7 +208,7 @@ def run_now(
 def _execute(engine, execution_id, clock: Clock, shell_policy: ShellPolicy) -> RunResult:
     """Run one claimed execution, then its retries (each a new attempt of the same slot)."""
     while True:
-        with db.new_session(engine) as session:
+        with db.new_session(engine, write=False) as session:
             execution = session.get(TaskExecution, execution_id)
             task = session.get(AutomationTask, execution.automation_task_id)
             owner = session.get(User, _owner_id(session, task))
@@ -247,7 +247,7 @@ def _backoff(attempt: int) -> float:
 def _claim_attempt(engine, previous: TaskExecution, clock: Clock, *, reason: str, kind: str | None = None):
     """Insert the next attempt of a slot; None when another runner already did."""
     try:
-        with db.new_session(engine, immediate=True) as session, session.begin():
+        with db.new_session(engine) as session, session.begin():
             task = session.get(AutomationTask, previous.automation_task_id)
             db.set_actor(session, _owner_id(session, task))
             attempt = previous.attempt + 1
@@ -274,7 +274,7 @@ def _claim_attempt(engine, previous: TaskExecution, clock: Clock, *, reason: str
 
 
 def _finish(engine, execution_id, outcome: Outcome, seconds: float) -> None:
-    with db.new_session(engine, immediate=True) as session, session.begin():
+    with db.new_session(engine) as session, session.begin():
         execution = session.get(TaskExecution, execution_id)
         task = session.get(AutomationTask, execution.automation_task_id)
         db.set_actor(session, _owner_id(session, task))
@@ -313,9 +313,13 @@ def _perform(engine, action, task, owner, profile, execution, clock, shell_polic
 def _builtin(engine, action: BuiltinAction, owner: User, profile: BusinessProfile, clock: Clock) -> Outcome:
     from boo_cli.automation import builtins
 
-    with db.new_session(engine, immediate=True) as session, session.begin():
-        db.set_actor(session, owner.id)
-        text = builtins.run(action, session, owner, profile, clock())
+    if action.name == "newsletter-digest":
+        text = _send_digests(engine, owner, clock())
+    else:
+        # The other built-ins only read: they never hold the write lock a user's command waits for.
+        with db.new_session(engine, write=False) as session, session.begin():
+            db.set_actor(session, owner.id)
+            text = builtins.run(action, session, owner, profile, clock())
     log: dict[str, Any] = {"stdout": text}
     if action.mail_to and text:
         from boo_cli.services.mail import send
@@ -332,10 +336,30 @@ def _builtin(engine, action: BuiltinAction, owner: User, profile: BusinessProfil
     return Outcome(True, None, log)
 
 
+def _send_digests(engine, owner: User, now: datetime) -> str:
+    """Build the due digests in a read, send each with no transaction open (SMTP can take its
+    30 s timeout), and mark each one sent in a short write of its own as soon as it has gone."""
+    from boo_cli.services import digest_mail, newsletter
+
+    with db.new_session(engine, write=False) as session, session.begin():
+        db.set_actor(session, owner.id)
+        lines, due = digest_mail.due_digests(session, owner, now=now)
+    for digest in due:
+        from boo_cli.reports.digest import to_email
+        from boo_cli.services.mail import send
+
+        send(to_email(digest))
+        with db.new_session(engine) as session, session.begin():
+            db.set_actor(session, owner.id)
+            newsletter.mark_sent(session, session.merge(digest.subscription), now)
+        lines.append(digest_mail.sent_line(digest))
+    return "\n".join(lines)
+
+
 def _rescue_abandoned(engine, clock: Clock, report: RunReport, shell_policy: ShellPolicy) -> None:
     """Fail runs whose runner died (running past timeout + grace) and rerun their slots by policy."""
     now = clock()
-    with db.new_session(engine) as session:
+    with db.new_session(engine, write=False) as session:
         stale = session.exec(
             select(TaskExecution, AutomationTask)
             .join(AutomationTask, AutomationTask.id == TaskExecution.automation_task_id)
@@ -352,7 +376,7 @@ def _rescue_abandoned(engine, clock: Clock, report: RunReport, shell_policy: She
             f"abandoned: still 'running' {int((now - execution.started_at).total_seconds())} s after it "
             f"started (timeout {int(timeout.total_seconds())} s); its runner was stopped"
         )
-        with db.new_session(engine, immediate=True) as session, session.begin():
+        with db.new_session(engine) as session, session.begin():
             db.set_actor(session, _owner_id(session, task))
             won = session.execute(
                 sa.update(TaskExecution)

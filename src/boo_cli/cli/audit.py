@@ -206,7 +206,7 @@ def list_(
     from boo_cli.services import audits
 
     bank = _bank()
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         seen = listing(session, user, all_profiles)
         found = audits.list_audits(session, user, seen.profile, limit=limit + 1)
@@ -225,7 +225,7 @@ def show(ref: AuditRef = "latest", _json: JsonOption = False) -> None:
     """Show an audit: section scores as bars in their band's colour, and the top recommendations."""
     from boo_cli.cli.identity import acting_user
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         show_audit(session, user, _find(session, user, ref), _bank())
 
@@ -244,7 +244,7 @@ def compare(
     from boo_cli.services import audits
 
     bank, ctx = _bank(), app_context()
-    with ctx.session() as session:
+    with ctx.session(write=False) as session:
         user = acting_user(session)
         result = audits.compare_audits(bank, _find(session, user, before), _find(session, user, after))
         record = comparison_record(result)
@@ -286,7 +286,7 @@ def trend(_json: JsonOption = False) -> None:
     from boo_cli.services import audits
 
     ctx = app_context()
-    with ctx.session() as session:
+    with ctx.session(write=False) as session:
         user = acting_user(session)
         record = trend_record(audits.trend(session, user, current_business(session, user), _bank()))
         dates = [a["audit_date"] for a in record["audits"]]
@@ -335,7 +335,7 @@ def export(
     format = document_format(format, "md", has_json=True)
     if format not in RENDERERS:
         raise Invalid(f"{format!r} is not a format; use md, html or json", field="--format")
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         audit = _find(session, user, ref)
         if not audit.finished:

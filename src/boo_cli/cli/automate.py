@@ -52,6 +52,9 @@ TimeoutOpt = Annotated[
 RetriesOpt = Annotated[
     int | None, typer.Option("--retries", min=0, max=10, help="Try again this many times.")
 ]
+RunNowOpt = Annotated[
+    bool, typer.Option("--run-now", help="With an --at already past: run it at the next run-due.")
+]
 FoldOpt = Annotated[
     int | None, typer.Option("--fold", min=0, max=1, help="--at in the repeated hour: 0 first, 1 second.")
 ]
@@ -97,6 +100,7 @@ def _specs(
     mail_to,
     timeout,
     retries,
+    run_now=False,
 ):
     from boo_cli.services.accounts import normalize_timezone
     from boo_cli.services.automation import ActionSpec, TriggerSpec
@@ -105,7 +109,7 @@ def _specs(
     zone = normalize_timezone(tz, field="--tz") if tz else user.timezone or "UTC"
     # The automation rule: a repeated local time means its first occurrence unless --fold says otherwise.
     when = parse_when(at, zone=zone, now=now_utc(), fold=fold or 0, field="--at") if at else None
-    trigger = TriggerSpec(cron=cron, every=every, at=when, tz=tz, missed=missed)
+    trigger = TriggerSpec(cron=cron, every=every, at=when, tz=tz, missed=missed, run_now=run_now)
     action = ActionSpec(
         shell=shell,
         webhook=webhook,
@@ -163,6 +167,7 @@ def add(
     mail_to: MailToOpt = None,
     timeout: TimeoutOpt = None,
     retries: RetriesOpt = None,
+    run_now: RunNowOpt = False,
     description: Annotated[str | None, typer.Option("--description", "-d", help="What it is for.")] = None,
     _json: JsonOption = False,
 ) -> None:
@@ -193,6 +198,7 @@ def add(
             mail_to,
             timeout,
             retries,
+            run_now,
         )
         now = _now()
         task = automation.add_task(
@@ -220,7 +226,7 @@ def list_(
     from boo_cli.cli.scope import listing, say_more
     from boo_cli.services import automation
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         seen = listing(session, user, all_profiles)
         found = automation.list_tasks(session, user, seen.profile, limit=limit + 1)
@@ -284,7 +290,7 @@ def show(ref: TaskRef, output: OutputOpt = False, _json: JsonOption = False) -> 
     """Show a task's configuration and its last 10 runs (--output: each in full)."""
     from boo_cli.cli.identity import acting_user
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         _show(session, user, find_task(session, user, ref), full=output)
 
@@ -411,7 +417,7 @@ def next_(
     from boo_cli.services import automation
 
     ctx = app_context()
-    with ctx.session() as session:
+    with ctx.session(write=False) as session:
         task = find_task(session, acting_user(session), ref)
         runs = automation.next_runs(task, now=_now(), count=count)
         if ctx.json:
@@ -432,7 +438,7 @@ def run(ref: TaskRef, _json: JsonOption = False) -> None:
     from boo_cli.db import get_engine
 
     ctx = app_context()
-    with ctx.session() as session:
+    with ctx.session(write=False) as session:
         task = find_task(session, acting_user(session), ref)
     from boo_cli.services.cron_setup import shell_policy
 
@@ -473,7 +479,7 @@ def logs(
 
     if run and (ref or failed or since):
         raise Invalid("--run names one run: give it without TASK, --failed or --since", field="--run")
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         if run:
             emit_run(*automation.get_run(session, user, run))
@@ -522,7 +528,7 @@ def _take_viewers_zone() -> None:
     from boo_cli.errors import BooError
 
     try:
-        with app_context().session() as session:
+        with app_context().session(write=False) as session:
             acting_user(session)
     except BooError:
         app_context().zone = "UTC"

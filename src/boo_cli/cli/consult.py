@@ -227,7 +227,7 @@ def list_(
     if past and all_:
         raise Invalid("give --past or --all, not both")
     window = "all" if all_ else "past" if past else "upcoming"
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         rows = consultations.list_consultations(
             session, user, window=window, status=status, type=type_, search=search, limit=limit
@@ -248,7 +248,7 @@ def show(ref: ConsultationRef, include_internal: InternalOpt = False, _json: Jso
     from boo_cli.cli.identity import acting_user
     from boo_cli.services import consultations
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         consultation = consultations.get_consultation(session, user, ref)
         note = consultations.get_note(session, user, consultation)
@@ -380,7 +380,7 @@ def export(
     from boo_cli.services.dates import now_utc, today_in
 
     fmt, target = _export_target(ref, ics, format, output, include_internal)
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         chosen = consultations.get_consultation(session, user, ref) if ref else None
         if fmt == "ics":

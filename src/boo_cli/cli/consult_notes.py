@@ -180,7 +180,7 @@ def show(
     from boo_cli.cli.identity import acting_user
     from boo_cli.services import consultations
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         consultation = consultations.get_consultation(session, user, ref)
         note = consultations.require_note(session, user, consultation)

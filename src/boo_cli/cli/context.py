@@ -46,15 +46,20 @@ class AppContext:
         return database_url(self.db)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A unit of work on the selected database, migrated first when it needs to be."""
+    def session(self, *, write: bool = True) -> Iterator[Session]:
+        """A unit of work on the selected database, migrated first when it needs to be.
+
+        A command that only reads says `write=False`: on SQLite it then never waits for the write
+        lock (run-due or another command may hold it) and cannot write. Everything else is a writer,
+        which takes the lock as it begins and waits its turn (BOO_BUSY_TIMEOUT) rather than failing.
+        """
         from boo_cli.db import session_scope
 
         outermost = self._held is None
         if outermost:
             self._held = []
         try:
-            with session_scope(self.database_url(), notify=self._say_now) as session:
+            with session_scope(self.database_url(), notify=self._say_now, write=write) as session:
                 yield session
         except BaseException as exc:
             if outermost:

@@ -69,17 +69,23 @@ def upgrade(
 def downgrade(
     revision: Annotated[str, typer.Argument(help="Target revision: a number such as 0002, or base.")],
     yes: YesOption = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Downgrade even when columns or tables that hold data go.")
+    ] = False,
     _json: JsonOption = False,
 ) -> None:
-    """Undo migrations down to REVISION ('base' removes every table). Asks first."""
+    """Undo migrations down to REVISION ('base' removes every table). Refused when data would be lost,
+    unless --force; asks first."""
     from boo_cli.config import redact
     from boo_cli.services import database
 
     ctx = app_context()
     url = ctx.database_url()
-    if not ctx.confirm(f"Downgrade {redact(url)} to {revision}? Data in removed tables is lost.", yes=yes):
+    losses = database.check_downgrade(url, revision, force=force)
+    lost = f" This drops data: {database.describe_losses(losses)}." if losses else ""
+    if not ctx.confirm(f"Downgrade {redact(url)} to {revision}?{lost}", yes=yes):
         raise typer.Exit(1)
-    state = database.downgrade(url, revision)
+    state = database.downgrade(url, revision, force=force)
     ctx.say(f"Database at revision {state.current or 'base'}.")
     if ctx.json:
         _state_record(url, state)

@@ -129,7 +129,7 @@ def list_(
         raise Invalid(
             "a strategy is of one business: give STRATEGY or --all-profiles", field="--all-profiles"
         )
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user, owner, _, today = _context(session, None, strategy)
         # A strategy's milestones are of its business; without one, of the business(es) listed.
         seen = Listing(None) if owner else listing(session, user, all_profiles)

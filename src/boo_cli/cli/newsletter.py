@@ -72,7 +72,7 @@ def status(_json: JsonOption = False) -> None:
     from boo_cli.cli.output import Column, emit_table
     from boo_cli.services import newsletter
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         rows = newsletter.subscriptions(session, acting_user(session))
         emit_table(
             rows,

@@ -19,7 +19,7 @@ def complete_profile(incomplete: str) -> list[str]:
         from boo_cli.cli.identity import acting_user
         from boo_cli.services import profiles
 
-        with app_context().session() as session:
+        with app_context().session(write=False) as session:
             names = [p.business_name for p in profiles.list_profiles(session, acting_user(session))]
     except Exception:
         return []
@@ -142,7 +142,7 @@ def list_(_json: JsonOption = False) -> None:
     from boo_cli.errors import BooError
     from boo_cli.services import profiles
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         rows = profiles.list_profiles(session, user)
         try:
@@ -197,7 +197,7 @@ def show(ref: ProfileRef = None, _json: JsonOption = False) -> None:
     """Show a profile with its revenue gap and what it holds."""
     from boo_cli.cli.identity import acting_user, current_business
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         _show(session, current_business(session, user, ref))
 
@@ -298,7 +298,7 @@ def search(
     from boo_cli.cli.identity import acting_user
     from boo_cli.services.search import search_profiles
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         rows = search_profiles(session, acting_user(session).id, query, limit=limit)
         emit_table(
             rows,

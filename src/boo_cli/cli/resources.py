@@ -157,7 +157,7 @@ def history(_json: JsonOption = False) -> None:
     from boo_cli.cli.identity import acting_user
     from boo_cli.services.newsletter import downloads
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         rows = downloads(session, acting_user(session))
         emit_table(
             rows,

@@ -25,7 +25,7 @@ def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | N
     url = ctx.database_url()
     pinned = parse_when(now, zone="UTC", now=now_utc(), fold=0, field="--now") if now else None
     monitor = None if dry_run else ping_url()
-    with ctx.session():
+    with ctx.session(write=False):
         pass  # brings the schema up to date before any claim
     started = now_utc()
     report = run_due(

@@ -136,7 +136,7 @@ def list_(
     from boo_cli.services import strategies
 
     ctx = app_context()
-    with ctx.session() as session:
+    with ctx.session(write=False) as session:
         user = acting_user(session)
         seen = listing(session, user, all_profiles)
         result = strategies.list_strategies(
@@ -208,7 +208,7 @@ def show(ref: StrategyRef, _json: JsonOption = False) -> None:
     """Show a strategy with its milestones."""
     from boo_cli.cli.identity import acting_user
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         _show(session, user, find_strategy(session, user, ref))
 
@@ -314,7 +314,7 @@ def search(
     from boo_cli.services import strategies
     from boo_cli.services.search import search_strategies
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         profile = current_business(session, user)
         found = search_strategies(session, user.id, query, profile_id=profile.id, limit=limit)
@@ -333,7 +333,7 @@ def board(_json: JsonOption = False) -> None:
     from boo_cli.cli.identity import acting_user, current_business
     from boo_cli.services import strategies
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         columns = strategies.board(session, user, current_business(session, user), today=today_for(user))
         if app_context().json:
@@ -369,7 +369,7 @@ def export(
     format = document_format(format, "md", has_json=True)
     if format not in RENDERERS:
         raise Invalid(f"{format!r} is not a format; use md, json or csv", field="--format")
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         strategy = find_strategy(session, user, ref)
         today = today_for(user)

@@ -120,7 +120,7 @@ def list_(_json: JsonOption = False) -> None:
     from boo_cli.errors import BooError
     from boo_cli.services import accounts
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         users = accounts.list_users(session)
         try:
             me = acting_user(session).id
@@ -146,7 +146,7 @@ def whoami(_json: JsonOption = False) -> None:
     """Show the current user."""
     from boo_cli.cli.identity import acting_user
 
-    with app_context().session() as session:
+    with app_context().session(write=False) as session:
         show_user(acting_user(session))
 
 

@@ -33,6 +33,7 @@ class TriggerSpec:
     at: datetime | None = None
     tz: str | None = None
     missed: str | None = None
+    run_now: bool = False  # --run-now: an --at already past runs at the next run-due
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,17 @@ def build_trigger(spec: TriggerSpec, *, zone: str, now: datetime):
     common = {"tz": spec.tz or zone, "missed": spec.missed or "latest"}
     if spec.missed and spec.missed not in ("skip", "latest", "all"):
         raise Invalid(f"{spec.missed!r} is not one of: skip, latest, all", field="--missed")
+    if spec.run_now and not spec.at:
+        raise Invalid("goes with --at only (a one-off time that may be past)", field="--run-now")
+    if spec.at and spec.at <= now:
+        if not spec.run_now:
+            raise Invalid(
+                f"{spec.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC is in the past, so the task would never run",
+                field="--at",
+                hint="Give a later time, or add --run-now to run it at the next run-due.",
+            )
+        # Run at the next run-due: the one-off's time becomes now, so its slot is due at once.
+        return OnceTrigger(at=now.astimezone(UTC).replace(microsecond=0), **common)
     try:
         if spec.cron:
             return CronTrigger(expr=spec.cron, **common)
@@ -122,7 +134,9 @@ def build_action(spec: ActionSpec):
     """A validated action from the options: exactly one of --shell, --webhook, --email, --builtin."""
     from boo_cli.services.accounts import normalize_email
 
-    given = [name for name in ("shell", "webhook", "email", "builtin") if getattr(spec, name)]
+    # An empty --shell or --webhook is a missing command or URL (said below), not a missing action.
+    given = [n for n in ("shell", "webhook", "builtin") if getattr(spec, n) is not None]
+    given += ["email"] if spec.email else []
     if len(given) != 1:
         raise Invalid(
             "give exactly one action: --shell CMD, --webhook URL, --email TO or --builtin NAME",
@@ -133,6 +147,10 @@ def build_action(spec: ActionSpec):
         common["timeout_seconds"] = parse_duration(spec.timeout, field="--timeout")
     if spec.retries is not None:
         common["retries"] = spec.retries
+    if spec.shell is not None and not spec.shell.strip():
+        raise Invalid("a shell task needs a command", field="--shell")
+    if spec.webhook is not None and not spec.webhook.strip():
+        raise Invalid("a webhook task needs an http(s) URL", field="--webhook")
     try:
         if spec.shell:
             return ShellAction(command=spec.shell, **common)
@@ -149,11 +167,34 @@ def build_action(spec: ActionSpec):
             to = [normalize_email(address, field="--email") for address in spec.email]
             if not spec.subject:
                 raise Invalid("an email task needs --subject", field="--subject")
+            require_mail_server("--email")
             return EmailAction(to=to, subject=spec.subject, body=spec.body or "", **common)
         mail_to = [normalize_email(a, field="--mail-to") for a in spec.mail_to or []]
-        return BuiltinAction(name=spec.builtin, days=spec.days or 90, mail_to=mail_to, **common)
+        action = BuiltinAction(name=spec.builtin, days=spec.days or 90, mail_to=mail_to, **common)
     except ValidationError as exc:
         raise _pydantic_invalid(exc, "action") from exc
+    if action.name == "newsletter-digest":
+        require_mail_server("--builtin newsletter-digest")
+    elif action.mail_to:
+        require_mail_server("--mail-to")
+    return action
+
+
+def require_mail_server(flag: str) -> None:
+    """A task that sends mail is refused while no mail server is set up: it would only fail later,
+    at whatever hour it is due. The message names the settings that fix it."""
+    from boo_cli.errors import ConfigError
+    from boo_cli.services.mail import smtp_settings
+
+    try:
+        smtp_settings()
+    except ConfigError as exc:
+        raise Invalid(
+            f"sends email, but no mail server is set up: {exc.message}",
+            field=flag,
+            hint=(exc.hint or "") + " (see 'Email settings' in docs/automation.md; the password goes in "
+            "the keyring: keyring set boo-smtp USERNAME, or BOO_SMTP_PASSWORD)",
+        ) from exc
 
 
 def _json_body(text: str | None) -> Any:
@@ -197,11 +238,18 @@ def add_task(
         trigger_config=trigger.model_dump(mode="json"),
         action_config=action.model_dump(mode="json"),
         is_active=True,
-        next_run_at=trigger.next_after(now),
+        next_run_at=_first_slot(trigger, now),
     )
     session.add(task)
     session.flush()
     return task
+
+
+def _first_slot(trigger, now: datetime) -> datetime | None:
+    """The first slot after now; a one-off whose time has come (--run-now) is due at once."""
+    if isinstance(trigger, OnceTrigger) and trigger.at <= now:
+        return trigger.at
+    return trigger.next_after(now)
 
 
 def get_task(session: Session, user: User, ref: str, profile: BusinessProfile | None) -> AutomationTask:
@@ -280,7 +328,7 @@ def edit_task(
         task.description = validation.text(description, AutomationTask, "description", field="--description")
     if trigger is not None:
         task.trigger_config = trigger.model_dump(mode="json")
-        task.next_run_at = trigger.next_after(now) if task.is_active else task.next_run_at
+        task.next_run_at = _first_slot(trigger, now) if task.is_active else task.next_run_at
     if action is not None:
         task.action_config = action.model_dump(mode="json")
         task.task_type = action.kind

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from boo_cli.db import lock_bookings
 from boo_cli.errors import Ambiguous, Conflict, Invalid, NotFound
 from boo_cli.models import BusinessProfile, Consultation, ConsultationNote, User
 from boo_cli.models.enums import ConsultationStatus, ConsultationType
@@ -200,6 +201,8 @@ def _check_slot(
         )
     if allow_overlap:
         return
+    # Check and insert must be one step, or parallel bookings of one hour all find it free.
+    lock_bookings(session, user.id)
     clashes = _clashes(session, user, start, minutes, exclude=exclude)
     if clashes:
         first = clashes[0]

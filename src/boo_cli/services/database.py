@@ -6,6 +6,7 @@ Alembic is imported here only, and only when one of these runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -15,10 +16,11 @@ from boo_cli.db import (
     get_engine,
     known_revisions,
     migrations_dir,
+    reading,
     refuse_newer,
     schema_state,
 )
-from boo_cli.errors import DatabaseError, Invalid
+from boo_cli.errors import Conflict, DatabaseError, Invalid
 
 # Tables and indexes that the migrations own but the models cannot declare (SQLite FTS5 tables
 # and their shadow tables, PostgreSQL expression indexes): the drift check leaves them out.
@@ -66,9 +68,112 @@ def upgrade(url: str, target: str = "head") -> SchemaState:
     return _run("upgrade", url, _resolve_target(target))
 
 
-def downgrade(url: str, target: str) -> SchemaState:
-    """Undo revisions down to target ('base' removes every table and, on PostgreSQL, enum type)."""
-    return _run("downgrade", url, _resolve_target(target))
+def downgrade(url: str, target: str, *, force: bool = False) -> SchemaState:
+    """Undo revisions down to target ('base' removes every table and, on PostgreSQL, enum type).
+
+    Refused, with nothing changed, when it would drop a column or table that holds data, unless
+    force: the message names each table.column and how many rows would lose it."""
+    target = _resolve_target(target)
+    check_downgrade(url, target, force=force)
+    return _run("downgrade", url, target)
+
+
+def check_downgrade(url: str, target: str, *, force: bool) -> list[Loss]:
+    """The data downgrading to target would drop; refused (Conflict) unless force."""
+    losses = data_lost_by_downgrade(url, _resolve_target(target))
+    if losses and not force:
+        raise Conflict(
+            f"downgrading to {target} would lose data: {describe_losses(losses)}; nothing was changed",
+            hint="Export what you need first, or add --force to downgrade anyway.",
+        )
+    return losses
+
+
+@dataclass(frozen=True)
+class Loss:
+    """Data a downgrade would drop: a column's non-empty values, or a whole table's rows."""
+
+    table: str
+    column: str | None  # None: the whole table
+    rows: int
+
+    def __str__(self) -> str:
+        where = f"{self.table}.{self.column}" if self.column else f"table {self.table}"
+        return f"{where} ({self.rows} row{'s' if self.rows != 1 else ''})"
+
+
+def describe_losses(losses: list[Loss]) -> str:
+    return ", ".join(map(str, losses))
+
+
+def data_lost_by_downgrade(url: str, target: str) -> list[Loss]:
+    """What downgrading to target would drop that holds data, found by comparing the database's
+    tables and columns with those the migrations build up to target (in a scratch SQLite database),
+    so every revision's downgrade is covered without each one declaring what it drops."""
+    engine = get_engine(url)
+    state = schema_state(engine)
+    revisions = known_revisions()
+    if state.current is None or state.current not in revisions:
+        return []
+    goal = _absolute_target(target, state.current)
+    if goal != "base" and revisions.index(goal) >= revisions.index(state.current):
+        return []
+    keeps = _schema_at(goal)
+    losses: list[Loss] = []
+    with database_errors(url), reading(engine).connect() as conn:
+        inspector = sa.inspect(conn)
+        for table in sorted(inspector.get_table_names()):
+            if table == "alembic_version" or is_full_text_object(table):
+                continue
+            quoted = conn.dialect.identifier_preparer.quote
+            if table not in keeps:
+                rows = conn.execute(sa.text(f"SELECT count(*) FROM {quoted(table)}")).scalar_one()
+                if rows:
+                    losses.append(Loss(table, None, rows))
+                continue
+            for column in (c["name"] for c in inspector.get_columns(table)):
+                if column in keeps[table]:
+                    continue
+                rows = conn.execute(
+                    sa.text(f"SELECT count(*) FROM {quoted(table)} WHERE {quoted(column)} IS NOT NULL")
+                ).scalar_one()
+                if rows:
+                    losses.append(Loss(table, column, rows))
+    return losses
+
+
+def _absolute_target(target: str, current: str) -> str:
+    if target in {"base", "head"} or target in known_revisions():
+        return known_revisions()[-1] if target == "head" else target
+    revisions = ("base", *known_revisions())
+    index = revisions.index(current) + int(target)  # a relative step, e.g. -1
+    if index < 0:
+        raise Invalid(f"{target} goes below base (the database is at {current})", field="REVISION")
+    return revisions[min(index, len(revisions) - 1)]
+
+
+@cache
+def _schema_at(revision: str) -> dict[str, set[str]]:
+    """Tables and their columns as the migrations build them up to revision (none at base)."""
+    import tempfile
+    from pathlib import Path
+
+    from boo_cli.db import forget_engine
+
+    if revision == "base":
+        return {}
+    with tempfile.TemporaryDirectory(prefix="boo-schema-") as folder:
+        scratch = f"sqlite:///{Path(folder) / 'schema.db'}"
+        try:
+            _run("upgrade", scratch, revision)
+            with get_engine(scratch).connect() as conn:
+                inspector = sa.inspect(conn)
+                return {
+                    table: {c["name"] for c in inspector.get_columns(table)}
+                    for table in inspector.get_table_names()
+                }
+        finally:
+            forget_engine(scratch)
 
 
 def _run(direction: str, url: str, target: str) -> SchemaState:
@@ -139,7 +244,7 @@ def check(url: str) -> CheckResult:
     refuse_newer(state, engine)
     if not state.up_to_date:
         return CheckResult(state, [])
-    with database_errors(url), engine.connect() as conn:
+    with database_errors(url), reading(engine).connect() as conn:
         context = MigrationContext.configure(conn, opts=comparison_options())
         diffs = compare_metadata(context, metadata)
     return CheckResult(state, [_describe_diff(d) for d in diffs])
