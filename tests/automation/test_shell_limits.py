@@ -205,7 +205,7 @@ def test_a_stop_signal_stops_the_task_and_records_its_run(owner_cli, boo, tmp_pa
         "--timeout",
         "10m",
         "--shell",
-        f"trap '' INT TERM; setsid sleep {marker} & sleep {marker}",
+        f"trap '' INT TERM; echo begun; setsid sleep {marker} & sleep {marker}",
     )
     with time_machine.travel("2026-03-02 07:30:00+00:00", tick=False):
         # due at 10:30: the slots of 08:00, 09:00 and 10:00
@@ -222,6 +222,8 @@ def test_a_stop_signal_stops_the_task_and_records_its_run(owner_cli, boo, tmp_pa
     assert history and {e["status"] for e in history} == {"failed"}
     name = signal.Signals(signum).name
     assert all(e["error"].startswith(f"cancelled: boo received {name}") for e in history)
+    began = max(history, key=lambda e: e["log"].get("exit_code") is not None)
+    assert began["log"]["stdout"] == "begun\n" and began["log"]["processes_stopped"] >= 1
     if signum == signal.SIGTERM:
         assert len(history) == 3  # the two slots claimed but not begun are not left 'running' either
 

@@ -110,6 +110,9 @@ def run_shell(action: ShellAction, env: dict[str, str]) -> Outcome:
             log[f"{name}_dropped_bytes"] = output.dropped
     if result.stopped:
         log["processes_stopped"] = result.stopped
+    if result.cancelled:
+        result.cancelled.log = log  # what it printed before boo was stopped, for the runner to record
+        raise result.cancelled
     if result.timed_out:
         log.update(timed_out=True, seconds=result.seconds)
         return Outcome(False, f"timed out after {action.timeout_seconds} s; its processes were stopped", log)

@@ -227,7 +227,7 @@ def _execute(engine, execution_id, clock: Clock, shell_policy: ShellPolicy) -> R
             with stopping.interruptible():
                 outcome = _perform(engine, action, task, owner, profile, execution, clock, shell_policy)
         except KeyboardInterrupt as exc:  # the action has stopped its processes; record, then stop
-            cancelled, outcome = exc, Outcome(False, stopping.describe(exc))
+            cancelled, outcome = exc, Outcome(False, stopping.describe(exc), getattr(exc, "log", {}))
         seconds = round(time.monotonic() - started, 3)
         _finish(engine, execution_id, outcome, seconds)
         if cancelled:

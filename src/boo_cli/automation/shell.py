@@ -26,7 +26,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from boo_cli.automation.stopping import interruptible
@@ -77,7 +77,7 @@ class ShellResult:
     timed_out: bool = False
     stopped: int = 0  # processes still running at the end, that had to be stopped
     seconds: float = 0.0
-    log: dict = field(default_factory=dict)
+    cancelled: KeyboardInterrupt | None = None  # boo was stopped (SIGINT, SIGTERM) during the run
 
 
 def run_command(command: str, env: dict[str, str], timeout: float) -> ShellResult:
@@ -100,6 +100,8 @@ def run_command(command: str, env: dict[str, str], timeout: float) -> ShellResul
     try:
         with interruptible():
             result.timed_out = not run.wait(started + timeout)
+    except KeyboardInterrupt as exc:  # Ctrl-C or Stopped: the caller records the output, then stops
+        result.cancelled = exc
     finally:
         # Also on Ctrl-C/SIGTERM (Stopped) and on any error: the run's processes never outlive it.
         result.stopped = run.stop()
