@@ -154,7 +154,8 @@ class _Run:
     def stop(self) -> int:
         """SIGTERM what is left of the run, SIGKILL it after the grace; returns how many were left."""
         left = self.members()
-        if left or self.process.poll() is None:
+        shell_ran = self.process.poll() is None
+        if left or shell_ran:
             self._signal(left, signal.SIGTERM)
             self._signal(left, signal.SIGCONT)  # a stopped process would never see the SIGTERM
             grace_ends = time.monotonic() + KILL_GRACE_SECONDS
@@ -168,13 +169,14 @@ class _Run:
                     break
                 self._signal(alive, signal.SIGKILL)
                 time.sleep(0.01)
-        self.process.wait()
+        with contextlib.suppress(subprocess.TimeoutExpired):  # only a process stuck in the kernel (D) waits
+            self.process.wait(timeout=5)
         self.pump(time.monotonic() + 0.5)  # every writer is gone: the rest of the output, then EOF
         self._reap()
         for stream in (self.process.stdout, self.process.stderr):
             stream.close()
         self.selector.close()
-        return len(left)
+        return len(left) + shell_ran
 
     def members(self) -> set[tuple[int, int]]:
         """The run's processes still running, as (pid, start time) pairs."""
@@ -202,8 +204,9 @@ class _Run:
             return False
 
     def _signal(self, processes: set[tuple[int, int]], signum: int) -> None:
-        with contextlib.suppress(OSError):
-            os.killpg(self.process.pid, signum)
+        if self.process.returncode is None:  # once the shell is reaped its pid, the group's id, may be reused
+            with contextlib.suppress(OSError):
+                os.killpg(self.process.pid, signum)
         for pid, start in processes:
             if _start_time(pid) == start:  # the same process, not a new one that reused its pid
                 with contextlib.suppress(OSError):
