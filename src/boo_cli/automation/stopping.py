@@ -81,4 +81,4 @@ def describe(exc: BaseException, *, begun: bool = True) -> str:
     name = exc.name if isinstance(exc, Stopped) else "SIGINT"
     if not begun:
         return f"cancelled: boo received {name} before this run began"
-    return f"cancelled: boo received {name} while the task ran; its processes were stopped"
+    return f"cancelled: boo received {name} while the task ran"
