@@ -7,17 +7,12 @@ a 500, a refused connection): those are failed outcomes with a readable error.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import time
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 TAIL_BYTES = 64 * 1024
-KILL_GRACE_SECONDS = 5
 
 
 class _Action(BaseModel):
@@ -103,47 +98,28 @@ def tail(data: bytes | str | None) -> str:
 
 
 def run_shell(action: ShellAction, env: dict[str, str]) -> Outcome:
-    """Run the command in its own process group; on timeout the whole group is killed."""
-    started = time.monotonic()
-    process = subprocess.Popen(
-        action.command,
-        shell=True,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # a new process group: children die with it on timeout
-        env={**os.environ, **env},
-    )
-    try:
-        out, err = process.communicate(timeout=action.timeout_seconds)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        out, err = process.communicate()
-        return Outcome(
-            False,
-            f"timed out after {action.timeout_seconds} s; the process group was killed",
-            {
-                "exit_code": process.returncode,
-                "stdout": tail(out),
-                "stderr": tail(err),
-                "seconds": round(time.monotonic() - started, 3),
-            },
-        )
-    log = {"exit_code": process.returncode, "stdout": tail(out), "stderr": tail(err)}
-    if process.returncode != 0:
-        last = tail(err).strip().splitlines()[-1:] or [""]
-        return Outcome(False, f"exit code {process.returncode}{': ' + last[0][:200] if last[0] else ''}", log)
+    """Run the command through /bin/sh; when it ends, at the timeout or when boo is stopped, every
+    process it started is stopped too (automation/shell.py says how they are found)."""
+    from boo_cli.automation.shell import run_command
+
+    result = run_command(action.command, env, action.timeout_seconds)
+    stdout, stderr = result.stdout.text(), result.stderr.text()
+    log: dict[str, Any] = {"exit_code": result.exit_code, "stdout": stdout, "stderr": stderr}
+    for name, output in (("stdout", result.stdout), ("stderr", result.stderr)):
+        if output.dropped:
+            log[f"{name}_dropped_bytes"] = output.dropped
+    if result.stopped:
+        log["processes_stopped"] = result.stopped
+    if result.cancelled:
+        result.cancelled.log = log  # what it printed before boo was stopped, for the runner to record
+        raise result.cancelled
+    if result.timed_out:
+        log.update(timed_out=True, seconds=result.seconds)
+        return Outcome(False, f"timed out after {action.timeout_seconds} s; its processes were stopped", log)
+    if result.exit_code != 0:
+        last = stderr.strip().splitlines()[-1:] or [""]
+        return Outcome(False, f"exit code {result.exit_code}{': ' + last[0][:200] if last[0] else ''}", log)
     return Outcome(True, None, log)
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=KILL_GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def run_webhook(action: WebhookAction) -> Outcome:

@@ -440,9 +440,12 @@ def run(ref: TaskRef, _json: JsonOption = False) -> None:
     ctx = app_context()
     with ctx.session(write=False) as session:
         task = find_task(session, acting_user(session), ref)
+    from boo_cli.cli.run_due import stopped_by_signals
     from boo_cli.services.cron_setup import shell_policy
 
-    result = run_now(get_engine(ctx.database_url()), task.id, shell_policy=shell_policy(ctx.database_url()))
+    url = ctx.database_url()
+    with stopped_by_signals():
+        result = run_now(get_engine(url), task.id, shell_policy=shell_policy(url))
     if ctx.json:
         print_json(result)
     elif result.output:
