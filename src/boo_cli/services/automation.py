@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -49,6 +50,7 @@ class ActionSpec:
     mail_to: list[str] | None = None
     timeout: str | None = None
     retries: int | None = None
+    allow_private_host: bool = False
 
 
 def task_scope(user: User, profile: BusinessProfile | None = None) -> list[Any]:
@@ -78,6 +80,7 @@ _OPTION_OF = {
     "mail_to": "--mail-to",
     "timeout_seconds": "--timeout",
     "retries": "--retries",
+    "allow_hosts": "--allow-private-host",
 }
 
 
@@ -128,6 +131,8 @@ def build_action(spec: ActionSpec):
             "give exactly one action: --shell CMD, --webhook URL, --email TO or --builtin NAME",
             field="action",
         )
+    if spec.allow_private_host and not spec.webhook:
+        raise Invalid("goes with --webhook URL (give the URL again with it)", field="--allow-private-host")
     common: dict[str, Any] = {}
     if spec.timeout:
         common["timeout_seconds"] = parse_duration(spec.timeout, field="--timeout")
@@ -138,13 +143,16 @@ def build_action(spec: ActionSpec):
             return ShellAction(command=spec.shell, **common)
         if spec.webhook:
             body = _json_body(spec.body)
-            return WebhookAction(
+            action = WebhookAction(
                 url=spec.webhook,
                 method=(spec.method or "POST").upper(),
                 headers=_headers(spec.headers),
                 body=body,
+                allow_hosts=_own_host(spec.webhook) if spec.allow_private_host else [],
                 **common,
             )
+            _check_webhook_host(action)
+            return action
         if spec.email:
             to = [normalize_email(address, field="--email") for address in spec.email]
             if not spec.subject:
@@ -154,6 +162,28 @@ def build_action(spec: ActionSpec):
         return BuiltinAction(name=spec.builtin, days=spec.days or 90, mail_to=mail_to, **common)
     except ValidationError as exc:
         raise _pydantic_invalid(exc, "action") from exc
+
+
+def _own_host(url: str) -> list[str]:
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # an unclosed [IPv6 address: the URL's own check names it
+        return []
+    return [host] if host else []
+
+
+def _check_webhook_host(action: WebhookAction) -> None:
+    """A literal private, loopback or link-local host is refused now rather than at every run."""
+    from boo_cli.automation import addresses
+
+    try:
+        addresses.check_literal(action.url, [*action.allow_hosts, *addresses.configured_allow_hosts()])
+    except addresses.Refused as exc:
+        raise Invalid(
+            f"{exc.what}: webhooks reach only public addresses",
+            field="--webhook",
+            hint="A" + addresses.allow_hint(exc.host)[1:] + ".",
+        ) from exc
 
 
 def _json_body(text: str | None) -> Any:
