@@ -34,8 +34,8 @@ _KINDS = (  # the first that applies names the refusal
     ("is_link_local", "a link-local address"),
     ("is_multicast", "a multicast address"),
     ("is_site_local", "a site-local address"),
-    ("is_private", "a private address"),
     ("is_reserved", "a reserved address"),
+    ("is_private", "a private address"),
 )
 
 
@@ -134,8 +134,16 @@ def _check_host_text(host: str) -> None:
         return
     reason = forbidden_reason(address)
     if reason:
-        same = shown.rstrip(".").lower() == str(address)
+        same = _is_standard(shown)  # else say which address an unusual spelling stands for
         raise Refused(f"{shown} is {reason}" if same else f"{shown} is {address}, {reason}", shown)
+
+
+def _is_standard(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def vet(host: str, port: int, allow_hosts: Iterable[str], *, redirect: bool = False) -> list[str]:

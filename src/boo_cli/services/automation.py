@@ -125,14 +125,14 @@ def build_action(spec: ActionSpec):
     """A validated action from the options: exactly one of --shell, --webhook, --email, --builtin."""
     from boo_cli.services.accounts import normalize_email
 
+    if spec.allow_private_host and not spec.webhook:
+        raise Invalid("goes with --webhook URL (give the URL again with it)", field="--allow-private-host")
     given = [name for name in ("shell", "webhook", "email", "builtin") if getattr(spec, name)]
     if len(given) != 1:
         raise Invalid(
             "give exactly one action: --shell CMD, --webhook URL, --email TO or --builtin NAME",
             field="action",
         )
-    if spec.allow_private_host and not spec.webhook:
-        raise Invalid("goes with --webhook URL (give the URL again with it)", field="--allow-private-host")
     common: dict[str, Any] = {}
     if spec.timeout:
         common["timeout_seconds"] = parse_duration(spec.timeout, field="--timeout")
