@@ -452,3 +452,23 @@ def test_a_broken_allow_list_fails_the_run_with_the_reason(owner_cli, boo_home, 
     result = owner_cli("automate", "run", "hook")
     assert result.exit_code == 1 and "allow_hosts under [automation]" in result.stderr
     assert server.received == []
+
+
+def test_a_tasks_own_allow_counts_only_for_users_this_machine_trusts(owner_cli, boo_home, server):  # noqa: F811
+    import shutil
+
+    assert (
+        add(
+            owner_cli, "hook", "--every", "1h", "--webhook", f"{server.url}/hook", "--allow-private-host"
+        ).exit_code
+        == 0
+    )
+    shutil.rmtree(boo_home / "state")  # another machine sharing the database: it never created ann
+    refused = owner_cli("automate", "run", "hook")
+    assert refused.exit_code == 1
+    assert "refused: 127.0.0.1 is a loopback address" in refused.stderr
+    assert "counts only for users this machine trusts" in refused.stderr
+    assert server.received == []
+    write_config(boo_home, '[automation]\nshell_users = ["ann@example.com"]\n')
+    assert owner_cli("automate", "run", "hook").exit_code == 0
+    assert [path for _, path, _ in server.received] == ["/hook"]

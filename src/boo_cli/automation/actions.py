@@ -152,10 +152,13 @@ EXCERPT_BYTES = 4 * 1024  # of a webhook's answer: enough to see what went wrong
 MAX_REDIRECTS = 5
 
 
-def run_webhook(action: WebhookAction, *, allow_hosts: list[str] | None = None) -> Outcome:
+def run_webhook(
+    action: WebhookAction, *, allow_hosts: list[str] | None = None, task_may_allow: bool = True
+) -> Outcome:
     """Call the URL, following at most 5 redirects. Every hop must reach only global addresses unless
-    its host is allowed (the task's allow_hosts, or allow_hosts: by default the config file's), and goes
-    to the very address that was checked. Only the first 4 KiB of the answer are read and kept."""
+    its host is allowed (by allow_hosts, by default the config file's, or by the task's own when
+    task_may_allow), and goes to the very address that was checked. Only the first 4 KiB of the answer
+    are read and kept."""
     import httpcore
     import httpx
 
@@ -165,12 +168,14 @@ def run_webhook(action: WebhookAction, *, allow_hosts: list[str] | None = None) 
 
     try:
         allowed = [
-            *action.allow_hosts,
+            *(action.allow_hosts if task_may_allow else []),
             *(addresses.configured_allow_hosts() if allow_hosts is None else allow_hosts),
         ]
         addresses.check_literal(action.url, allowed)  # before httpx, which rejects some numeric forms
-    except (BooError, addresses.Refused) as exc:
+    except BooError as exc:
         return Outcome(False, str(exc))
+    except addresses.Refused as exc:
+        return Outcome(False, str(exc) + _untrusted_note(action, task_may_allow))
     deadline = time.monotonic() + action.timeout_seconds
     pins: dict[tuple[str, int], list[str]] = {}
     log: dict[str, Any] = {}
@@ -206,7 +211,7 @@ def run_webhook(action: WebhookAction, *, allow_hosts: list[str] | None = None) 
                     False, f"{action.method} {action.url}: more than {MAX_REDIRECTS} redirects", log
                 )
         except addresses.Refused as exc:
-            return Outcome(False, str(exc), log)
+            return Outcome(False, str(exc) + _untrusted_note(action, task_may_allow), log)
         except (
             httpx.HTTPError,
             httpx.InvalidURL,
@@ -219,6 +224,15 @@ def run_webhook(action: WebhookAction, *, allow_hosts: list[str] | None = None) 
     if not 200 <= log["http_status"] < 300:
         return Outcome(False, f"{action.method} {action.url} answered {log['http_status']}", log)
     return Outcome(True, None, log)
+
+
+def _untrusted_note(action: WebhookAction, task_may_allow: bool) -> str:
+    if task_may_allow or not action.allow_hosts:
+        return ""
+    return (
+        " (the task's own --allow-private-host counts only for users this machine trusts: "
+        "list the owner in automation.shell_users)"
+    )
 
 
 def _next_hop(request, action: WebhookAction):
