@@ -316,7 +316,8 @@ def _perform(engine, action, task, owner, profile, execution, clock, shell_polic
             refused = shell_policy(owner)
             return Outcome(False, refused) if refused else run_shell(action, env)
         if isinstance(action, WebhookAction):
-            return run_webhook(action)
+            # A task's own allow_hosts counts only for users this machine trusts with shell tasks too.
+            return run_webhook(action, task_may_allow=shell_policy(owner) is None)
         if isinstance(action, EmailAction):
             from boo_cli.services.mail import send
 
