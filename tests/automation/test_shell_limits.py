@@ -19,7 +19,8 @@ import pytest
 import time_machine
 
 from boo_cli.automation.shell import CappedOutput
-from tests.automation.test_run_due import MONDAY_0900, add_task, alive, runs
+from tests.automation.conftest import MONDAY_0900, add_task
+from tests.automation.test_run_due import alive, runs
 from tests.conftest import init_user
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

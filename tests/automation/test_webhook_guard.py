@@ -16,7 +16,6 @@ import time
 import pytest
 
 from boo_cli.automation.actions import EXCERPT_BYTES, MAX_REDIRECTS, WebhookAction, run_webhook
-from tests.automation.test_run_due import owner_cli  # noqa: F401 - a fixture
 
 NAMES = {  # what the resolver stub answers; nothing else resolves
     "internal.test": ["10.0.0.1"],
@@ -385,7 +384,7 @@ def add(cli, *args):
         ("http://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1 is a loopback address (127.0.0.1 inside IPv6)"),
     ],
 )
-def test_add_refuses_a_literal_private_host_unless_allowed(owner_cli, network, hook_url, why):  # noqa: F811
+def test_add_refuses_a_literal_private_host_unless_allowed(owner_cli, network, hook_url, why):
     refused = add(owner_cli, "hook", "--every", "1h", "--webhook", hook_url)
     assert refused.exit_code == 2
     assert f"--webhook: {why}: webhooks reach only public addresses" in refused.stderr
@@ -397,7 +396,7 @@ def test_add_refuses_a_literal_private_host_unless_allowed(owner_cli, network, h
     assert network.connects == []
 
 
-def test_edit_checks_the_new_url_and_the_flag_needs_one(owner_cli, boo_home):  # noqa: F811
+def test_edit_checks_the_new_url_and_the_flag_needs_one(owner_cli, boo_home):
     assert add(owner_cli, "hook", "--every", "1h", "--webhook", "https://example.com/hook").exit_code == 0
     refused = owner_cli("automate", "edit", "hook", "--webhook", "http://10.0.0.7/")
     assert refused.exit_code == 2 and "10.0.0.7 is a private address" in refused.stderr
@@ -408,7 +407,7 @@ def test_edit_checks_the_new_url_and_the_flag_needs_one(owner_cli, boo_home):  #
     assert owner_cli.json("automate", "show", "hook")["action_config"]["url"] == "http://10.0.0.7/"
 
 
-def test_a_run_reaches_the_loopback_server_only_while_allowed(owner_cli, boo_home, server, network):  # noqa: F811
+def test_a_run_reaches_the_loopback_server_only_while_allowed(owner_cli, boo_home, server, network):
     def long_answer(handler):
         handler.send_response(200)
         handler.end_headers()
@@ -441,7 +440,7 @@ def test_a_run_reaches_the_loopback_server_only_while_allowed(owner_cli, boo_hom
         assert log["response"].startswith("secret-secret-")
 
 
-def test_a_broken_allow_list_fails_the_run_with_the_reason(owner_cli, boo_home, server):  # noqa: F811
+def test_a_broken_allow_list_fails_the_run_with_the_reason(owner_cli, boo_home, server):
     assert (
         add(
             owner_cli, "hook", "--every", "1h", "--webhook", f"{server.url}/hook", "--allow-private-host"
@@ -454,7 +453,7 @@ def test_a_broken_allow_list_fails_the_run_with_the_reason(owner_cli, boo_home, 
     assert server.received == []
 
 
-def test_a_tasks_own_allow_counts_only_for_users_this_machine_trusts(owner_cli, boo_home, server):  # noqa: F811
+def test_a_tasks_own_allow_counts_only_for_users_this_machine_trusts(owner_cli, boo_home, server):
     import shutil
 
     assert (
