@@ -4,6 +4,7 @@ line per failure on stderr, and a healthchecks-style ping (url on success, url/f
 from __future__ import annotations
 
 import http.server
+import os
 import threading
 from collections.abc import Iterator
 
@@ -44,7 +45,7 @@ def test_a_clean_call_exits_0_and_pings_success(owner_cli, monitor):
     assert (result.exit_code, result.stderr) == (0, "")
     idle = owner_cli("run", "--now", MONDAY_0900)  # nothing due: still a heartbeat
     assert idle.exit_code == 0
-    assert monitor == ["/ping/abc", "/ping/abc"]
+    assert monitor == ["/ping/abc/", "/ping/abc/"]  # the URL as given
 
 
 def test_a_failed_run_exits_1_says_one_line_and_pings_fail(owner_cli, monitor):
@@ -72,7 +73,7 @@ def test_an_unreachable_monitor_is_one_line_and_keeps_the_exit_code(owner_cli, m
     add_task(owner_cli, "fine", "--cron", "0 9 * * MON", "--builtin", "noop")
     result = owner_cli("run", "--now", MONDAY_0900)
     assert result.exit_code == 0
-    assert result.stderr.startswith(f"boo: cannot ping http://127.0.0.1:{port}/ping: ")
+    assert result.stderr.startswith("boo: cannot ping the monitor at 127.0.0.1: ")
     assert len(result.stderr.splitlines()) == 1
 
 
@@ -80,4 +81,19 @@ def test_a_ping_url_that_is_not_http_is_a_config_error(owner_cli, monkeypatch):
     monkeypatch.setenv("BOO_PING_URL", "file:///etc/passwd")
     result = owner_cli("run", "--now", MONDAY_0900)
     assert result.exit_code == 2
-    assert "ping_url must be an http or https URL" in result.stderr
+    assert "ping_url (or BOO_PING_URL) must be an http or https URL" in result.stderr
+
+
+def test_fail_goes_on_the_path_and_a_secret_path_is_never_printed(owner_cli, monitor, monkeypatch):
+    base = os.environ["BOO_PING_URL"].rstrip("/")
+    monkeypatch.setenv("BOO_PING_URL", f"{base}?create=1")
+    add_task(owner_cli, "broken", "--cron", "0 9 * * MON", "--shell", "exit 3")
+    assert owner_cli("run", "--now", MONDAY_0900).exit_code == 1
+    assert monitor == ["/ping/abc/fail?create=1"]
+
+
+def test_a_ping_url_that_cannot_be_parsed_is_a_config_error(owner_cli, monkeypatch):
+    monkeypatch.setenv("BOO_PING_URL", "http://[::1")
+    result = owner_cli("run", "--now", MONDAY_0900)
+    assert result.exit_code == 2
+    assert "ping_url" in result.stderr and len(result.stderr.splitlines()) == 1

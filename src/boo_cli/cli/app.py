@@ -68,6 +68,11 @@ class BooGroup(TyperGroup):
         self.commands[name] = command
         return command
 
+    def invoke(self, ctx):
+        result = super().invoke(ctx)
+        app_context().close_json()  # a command ran to its end (help and --version never get here)
+        return result
+
     def get_help(self, ctx) -> str:
         self.listing_only = ctx.parent is None
         try:
@@ -76,7 +81,7 @@ class BooGroup(TyperGroup):
             self.listing_only = False
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        argv = hoist_global_options(list(sys.argv[1:] if args is None else args))
+        argv = hoist_global_options(list(sys.argv[1:] if args is None else args), self)
         make_readable(self, self.context_settings.get("help_option_names"))  # Typer adds options late
         try:
             from boo_cli.cli.arguments import refuse_unstorable
@@ -89,8 +94,6 @@ class BooGroup(TyperGroup):
                 standalone_mode=False,
                 **extra,
             )
-            if not code and not {"--help", "-h", "--version"} & set(argv):
-                app_context().close_json()
         except OutputClosed:
             _closed_pipe()
         except typer.Abort:
@@ -118,8 +121,11 @@ GLOBAL_FLAGS = frozenset({"--json", "--no-input", "--quiet", "-q", "--debug"})
 GLOBAL_VALUED = frozenset({"--profile", "--db"})
 
 
-def hoist_global_options(argv: list[str]) -> list[str]:
-    """argv with every global option moved to the front; nothing after `--` is touched."""
+def hoist_global_options(argv: list[str], root=None) -> list[str]:
+    """argv with every global option moved to the front; nothing after `--` is touched, nor the value
+    of the command's own options (`strategy add X -d --json` describes X as '--json'), which root, the
+    command tree, tells."""
+    valued = _valued_options(argv, root) if root is not None else frozenset()
     front: list[str] = []
     rest: list[str] = []
     i = 0
@@ -129,7 +135,10 @@ def hoist_global_options(argv: list[str]) -> list[str]:
             rest += argv[i:]
             break
         name = arg.split("=", 1)[0]
-        if arg in GLOBAL_FLAGS or (name in GLOBAL_VALUED and "=" in arg):
+        if arg in valued and i + 1 < len(argv):
+            rest += argv[i : i + 2]
+            i += 1
+        elif arg in GLOBAL_FLAGS or (name in GLOBAL_VALUED and "=" in arg):
             front.append(arg)
         elif arg in GLOBAL_VALUED and i + 1 < len(argv):
             front += argv[i : i + 2]
@@ -138,6 +147,29 @@ def hoist_global_options(argv: list[str]) -> list[str]:
             rest.append(arg)
         i += 1
     return front + rest
+
+
+def _valued_options(argv: list[str], root) -> frozenset[str]:
+    """The option names that take a value on the command argv runs (found by walking the tree; a
+    group is loaded only when it is named)."""
+    command, ctx = root, typer.Context(root)
+    i = 0
+    while i < len(argv) and argv[i] != "--":
+        arg = argv[i]
+        if arg in GLOBAL_VALUED:
+            i += 2
+            continue
+        if not arg.startswith("-"):
+            found = command.get_command(ctx, arg) if hasattr(command, "get_command") else None
+            if found is None:
+                break  # an argument of the command: its path ends here
+            command = found
+        i += 1
+    names: set[str] = set()
+    for param in getattr(command, "params", []):
+        if getattr(param, "param_type_name", "") == "option" and not param.is_flag and not param.count:
+            names.update(param.opts, param.secondary_opts)
+    return frozenset(names)
 
 
 def _debug_traceback(argv: list[str]) -> bool:

@@ -64,9 +64,6 @@ def score_bar(score: Decimal | None):
 
 def show_audit(session, user, audit, bank) -> None:
     """An audit: who and when, the score bars by band, and the best recommendations."""
-    from rich.table import Table
-
-    from boo_cli.cli.output import out_console
     from boo_cli.reports.audit import audit_record
     from boo_cli.services import audits
 
@@ -91,16 +88,19 @@ def show_audit(session, user, audit, bank) -> None:
         title=f"Audit of {business}",
         json_data=None,
     )
-    grid = Table.grid(padding=(0, 2))
-    for row in audits.area_scores(bank, audit, None):
-        grid.add_row(row.title, score_bar(row.score), str(row.score or ""), row.band or "")
-    out_console().print(grid)
+    emit_table(audits.area_scores(bank, audit, None), AREA_COLUMNS)
     recs = audit.recommendations or []
     emit_table(recs[:5], RECOMMENDATION_COLUMNS, title="Top recommendations", empty="No recommendations.")
     if len(recs) > 5:
         app_context().say(f"{len(recs) - 5} more in the report: boo audit export {str(audit.id)[:8]}")
 
 
+AREA_COLUMNS = [
+    Column("area", lambda r: r.title, style="bold"),
+    Column("score", lambda r: score_bar(r.score)),
+    Column("", lambda r: r.score, justify="right"),
+    Column("band", lambda r: r.band),
+]
 RECOMMENDATION_COLUMNS = [
     Column("#", lambda r: r["rank"], justify="right"),
     Column("recommendation", lambda r: r["title"], style="bold"),

@@ -462,9 +462,9 @@ def run(ref: TaskRef, _json: JsonOption = False) -> None:
     if ctx.json:
         print_json(result)
     elif result.output:
-        from boo_cli.cli.output import emit_text
+        from boo_cli.cli.output import emit_text, shown_on_terminal
 
-        emit_text(result.output.rstrip("\n"))
+        emit_text(shown_on_terminal(result.output).rstrip("\n"))
     if not result.ok:
         from boo_cli.errors import BooError
 

@@ -103,13 +103,18 @@ class AppContext:
 
     @staticmethod
     def _write(items: list[tuple[str, str]]) -> None:
+        closed: str | None = None
         for stream, text in items:
+            if stream == closed:
+                continue  # its reader left; what goes to the other stream still matters
             out = sys.stdout if stream == "stdout" else sys.stderr
             try:
                 out.write(text)
                 out.flush()
             except BrokenPipeError:
-                raise OutputClosed(stream) from None
+                closed = closed or stream
+        if closed:
+            raise OutputClosed(closed)
 
     def close_json(self) -> None:
         """With --json, a command that printed no data still leaves one JSON document: what it did,

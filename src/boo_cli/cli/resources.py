@@ -86,10 +86,10 @@ def show(
     else:
         from rich.markdown import Markdown
 
-        from boo_cli.cli.output import out_console
+        from boo_cli.cli.output import show
 
         body = resource.body if resource.suffix == ".md" else f"```csv\n{resource.body}```"
-        out_console().print(
+        show(
             Markdown(
                 f"*{resource.type} · {', '.join(resource.topics)} · v{resource.version}, "
                 f"{resource.updated}*\n\n{body}"

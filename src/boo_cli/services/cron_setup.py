@@ -93,14 +93,21 @@ PING_TIMEOUT_SECONDS = 10
 def ping_url() -> str | None:
     """Where run-due reports each call, healthchecks-style: BOO_PING_URL, else `automation.ping_url`
     in the config file; None when neither is set."""
+    import httpx
+
     from boo_cli.errors import ConfigError
 
     configured = os.environ.get("BOO_PING_URL") or (load_settings().get("automation") or {}).get("ping_url")
     if configured in (None, ""):
         return None
+    problem = ConfigError("automation.ping_url (or BOO_PING_URL) must be an http or https URL")
     if not isinstance(configured, str) or not configured.startswith(("http://", "https://")):
-        raise ConfigError("automation.ping_url must be an http or https URL")
-    return configured.rstrip("/")
+        raise problem
+    try:
+        httpx.URL(configured)
+    except httpx.InvalidURL as exc:
+        raise problem from exc
+    return configured
 
 
 def ping(url: str, *, ok: bool) -> str | None:
@@ -109,11 +116,14 @@ def ping(url: str, *, ok: bool) -> str | None:
     why the ping failed, or None."""
     import httpx
 
-    target = url if ok else f"{url}/fail"
+    base = httpx.URL(url)
+    target = base if ok else base.copy_with(path=base.path.rstrip("/") + "/fail")
+    # A monitor's URL carries its secret in the path: name only the host in what cron mails.
+    where = f"the monitor at {base.host}"
     try:
         response = httpx.get(target, timeout=PING_TIMEOUT_SECONDS, follow_redirects=True)
-    except httpx.HTTPError as exc:
-        return f"cannot ping {redact(target)}: {type(exc).__name__}"
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        return f"cannot ping {where}: {type(exc).__name__}"
     if response.status_code >= 400:
-        return f"cannot ping {redact(target)}: it answered {response.status_code}"
+        return f"cannot ping {where}: it answered {response.status_code}"
     return None
