@@ -21,17 +21,8 @@ import time_machine
 from boo_cli.automation.shell import CappedOutput
 from tests.automation.conftest import MONDAY_0900, add_task
 from tests.automation.test_run_due import alive, runs
-from tests.conftest import init_user
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-
-
-@pytest.fixture
-def owner_cli(cli, monkeypatch):
-    monkeypatch.setenv("BOO_RETRY_BACKOFF_SECONDS", "0")
-    with time_machine.travel("2026-03-01 12:00:00+00:00", tick=False):
-        init_user(cli, business="Ann's Bakery")
-    return cli
 
 
 @pytest.fixture
