@@ -509,3 +509,15 @@ def test_inline_markdown_renders_to_its_text_wherever_it_stands(text):
         tokens = md.parse(doc)
         assert {t.type for t in tokens} <= {"paragraph_open", "paragraph_close", "inline"}, doc
         assert normal(text) in normal(" ".join(inline_texts(tokens)))
+
+
+@pytest.mark.parametrize("text", ["|\n:-", "-:", "a|b\n-|-", "x\n|-|", "a|b\n:-:|---", "| a |\n| --- |"])
+def test_lines_that_look_like_a_table_delimiter_stay_text(text):
+    """Found by the property test: a line of dashes and colons under a line with a pipe made a table."""
+    from markdown_it import MarkdownIt
+
+    from boo_cli.reports.rendering import markdown_block
+
+    for options in ({}, {"html": True}):
+        tokens = MarkdownIt("commonmark", options).enable("table").parse(str(markdown_block(text)))
+        assert not [t.type for t in tokens if t.type.startswith(("table", "thead", "tr"))]

@@ -33,6 +33,9 @@ _BULLET = re.compile(r"^([-+])(?=[ \t]|$)")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)")
 _RULE = re.compile(r"^([-=])(?=[-= \t]*$)")
 _COLON = re.compile(r"^(:)(?=[: \t]|$)")
+# A line of only dashes, colons, pipes and blanks is a GFM table's delimiter row under a line that
+# holds a pipe (escaped or not, for some parsers): its first character is escaped.
+_DELIMITER = re.compile(r"^([-:|])(?=[-:|\\ \t]*$)")  # (after _INLINE: its pipes are escaped)
 _NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 
 
@@ -48,7 +51,7 @@ def markdown_text(value: Any) -> str:
         return str(value)
     text = _NEWLINES.sub(" ", str(value)).strip()
     text = _INLINE.sub(r"\\\1", text)
-    for starter in (_BULLET, _RULE, _COLON):
+    for starter in (_BULLET, _RULE, _COLON, _DELIMITER):
         text = starter.sub(r"\\\1", text)
     return _ORDERED.sub(r"\1\\\2", text)
 
