@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import socket
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -34,7 +35,7 @@ from boo_cli.automation.actions import (
     run_webhook,
 )
 from boo_cli.automation.triggers import due_slots, load_trigger
-from boo_cli.models import AutomationTask, BusinessProfile, TaskExecution, User
+from boo_cli.models import AutomationTask, BusinessProfile, HostShellUser, TaskExecution, User
 from boo_cli.models.enums import ExecutionStatus
 
 ABANDON_GRACE = timedelta(seconds=60)
@@ -95,12 +96,15 @@ def run_due(
     dry_run: bool = False,
     user_email: str | None = None,
     shell_policy: ShellPolicy = lambda user: None,
+    host_id: uuid.UUID | None = None,
 ) -> RunReport:
+    """host_id: the host running this, whose published shell users (services/hosts.py) decide which
+    shell tasks it claims; None claims every due task (shell_policy still decides at run time)."""
     clock = Clock(now)
     report = RunReport()
     if not dry_run:
-        _rescue_abandoned(engine, clock, report, shell_policy)
-    for task_id, in_due_order in _due_task_ids(engine, clock(), limit, user_email):
+        _rescue_abandoned(engine, clock, report, shell_policy, host_id)
+    for task_id, in_due_order in _due_task_ids(engine, clock(), limit, user_email, host_id):
         if dry_run:
             with db.new_session(engine, write=False) as session:
                 task = session.get(AutomationTask, task_id)
@@ -108,15 +112,35 @@ def run_due(
                 slots, _ = due_slots(load_trigger(task.trigger_config), since=in_due_order, now=clock())
                 report.planned.append(PlannedRun(task.task_name, owner.email, owner.timezone or "UTC", slots))
             continue
-        for execution_id in _claim(engine, task_id, clock):
+        for execution_id in _claim(engine, task_id, clock, host_id):
             report.results.append(_execute(engine, execution_id, clock, shell_policy))
     return report
 
 
-def _due_task_ids(engine, now: datetime, limit: int, user_email: str | None) -> list[tuple[Any, datetime]]:
+def runnable_here(host_id: uuid.UUID | None):
+    """The tasks this host may run: all but the shell tasks of users it does not run them for. A
+    host never claims a shell task it would refuse, so the task waits for a host that runs it
+    instead of being recorded failed."""
+    if host_id is None:
+        return sa.true()
+    trusted = (
+        select(BusinessProfile.id)
+        .join(HostShellUser, HostShellUser.user_id == BusinessProfile.user_id)
+        .where(HostShellUser.host_id == host_id)
+    )
+    return sa.or_(
+        AutomationTask.task_type.is_(None),
+        AutomationTask.task_type != "shell",
+        AutomationTask.business_profile_id.in_(trusted),
+    )
+
+
+def _due_task_ids(
+    engine, now: datetime, limit: int, user_email: str | None, host_id: uuid.UUID | None
+) -> list[tuple[Any, datetime]]:
     query = (
         select(AutomationTask.id, AutomationTask.next_run_at)
-        .where(AutomationTask.is_active.is_(True), AutomationTask.next_run_at <= now)
+        .where(AutomationTask.is_active.is_(True), AutomationTask.next_run_at <= now, runnable_here(host_id))
         .order_by(AutomationTask.next_run_at)
         .limit(limit)
     )
@@ -131,13 +155,17 @@ def _due_task_ids(engine, now: datetime, limit: int, user_email: str | None) -> 
         return [(row[0], row[1]) for row in session.exec(query)]
 
 
-def _claim(engine, task_id, clock: Clock) -> list[Any]:
+def _claim(engine, task_id, clock: Clock, host_id: uuid.UUID | None = None) -> list[Any]:
     """Claim the task's due slots; returns the new execution ids ([] when another runner won)."""
     try:
         with db.new_session(engine) as session, session.begin():
             task = session.exec(
                 select(AutomationTask)
-                .where(AutomationTask.id == task_id, AutomationTask.is_active.is_(True))
+                .where(
+                    AutomationTask.id == task_id,
+                    AutomationTask.is_active.is_(True),
+                    runnable_here(host_id),  # this host may have been denied them since the query
+                )
                 .with_for_update(skip_locked=True)
             ).first()
             now = clock()
@@ -161,6 +189,7 @@ def _claim(engine, task_id, clock: Clock) -> list[Any]:
                         "attempt": 1,
                         "older_slots_left_out": left_out,
                         "host": socket.gethostname(),
+                        **({"host_id": str(host_id)} if host_id else {}),
                     },
                 )
                 for slot in slots
@@ -356,8 +385,11 @@ def _send_digests(engine, owner: User, now: datetime) -> str:
     return "\n".join(lines)
 
 
-def _rescue_abandoned(engine, clock: Clock, report: RunReport, shell_policy: ShellPolicy) -> None:
-    """Fail runs whose runner died (running past timeout + grace) and rerun their slots by policy."""
+def _rescue_abandoned(
+    engine, clock: Clock, report: RunReport, shell_policy: ShellPolicy, host_id: uuid.UUID | None = None
+) -> None:
+    """Fail runs whose runner died (running past timeout + grace) and rerun their slots by policy;
+    a run this host could not rerun is left to a host that can."""
     now = clock()
     with db.new_session(engine, write=False) as session:
         stale = session.exec(
@@ -366,6 +398,7 @@ def _rescue_abandoned(engine, clock: Clock, report: RunReport, shell_policy: She
             .where(
                 TaskExecution.status == ExecutionStatus.RUNNING,
                 TaskExecution.started_at < now - ABANDON_GRACE,
+                runnable_here(host_id),
             )
         ).all()
     for execution, task in stale:
