@@ -89,6 +89,7 @@ def test_allow_and_deny_by_email_and_by_id_decide_which_slots_run(owner_cli, tmp
 
     denied = owner_cli("automate", "deny", ann)  # by id, an account created here too
     assert denied.exit_code == 0 and "no longer runs the shell tasks of ann@example.com" in denied.stderr
+    assert owner_cli("run", "--now", "2026-03-02T07:00:30+00:00", "--dry-run").stdout == ""
     assert owner_cli("run", "--now", "2026-03-02T07:00:30+00:00").exit_code == 0
     assert not out.exists() and runs(owner_cli) == []
     report = status(owner_cli, "2026-03-02 07:01:00+00:00")
@@ -96,6 +97,8 @@ def test_allow_and_deny_by_email_and_by_id_decide_which_slots_run(owner_cli, tmp
     assert [(w["email"], w["tasks"], w["hosts"]) for w in report["waiting"]] == [("ann@example.com", 1, [])]
 
     allowed = owner_cli.json("automate", "allow", "ANN@example.com")  # by email, any case
+    planned = owner_cli("run", "--now", "2026-03-02T08:00:30+00:00", "--dry-run").stdout
+    assert planned == "hourly: would run 2026-03-02 09:00 CET\n"
     assert (allowed["user_id"], allowed["runs_shell_tasks"], allowed["changed"]) == (ann, True, True)
     assert owner_cli("run", "--now", "2026-03-02T08:00:30+00:00").exit_code == 0
     assert out.read_text().split() == ["2026-03-02T08:00:00+00:00"]

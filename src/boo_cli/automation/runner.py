@@ -104,11 +104,15 @@ def run_due(
     report = RunReport()
     if not dry_run:
         _rescue_abandoned(engine, clock, report, shell_policy, host_id)
-    for task_id, in_due_order in _due_task_ids(engine, clock(), limit, user_email, host_id):
+    # A dry run publishes nothing, so it asks this host's own policy, not the database's copy of it.
+    claiming_host = None if dry_run else host_id
+    for task_id, in_due_order in _due_task_ids(engine, clock(), limit, user_email, claiming_host):
         if dry_run:
             with db.new_session(engine, write=False) as session:
                 task = session.get(AutomationTask, task_id)
                 owner = session.get(User, _owner_id(session, task))
+                if host_id is not None and task.task_type == "shell" and shell_policy(owner):
+                    continue  # this host would leave it for a host that runs it
                 slots, _ = due_slots(load_trigger(task.trigger_config), since=in_due_order, now=clock())
                 report.planned.append(PlannedRun(task.task_name, owner.email, owner.timezone or "UTC", slots))
             continue
