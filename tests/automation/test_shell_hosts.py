@@ -59,7 +59,7 @@ def test_an_account_that_takes_an_allowed_email_still_cannot_run_shell_tasks(own
     report = status(owner_cli, "2026-03-02 08:01:00+00:00")
     assert report["host"]["shell_users"] == [{"id": ann, "email": "ann@new.example.com", "why": "allowed"}]
     assert [w["message"] for w in report["waiting"]] == [
-        "1 shell task of ann@example.com waits: no host may run them; run 'boo automate allow "
+        "1 shell task of ann@example.com waits: no host may run it; run 'boo automate allow "
         "ann@example.com' on the host that should"
     ]
     assert owner_cli("automate", "run", "bob-task").exit_code == 1  # by hand neither
@@ -131,7 +131,7 @@ def test_status_names_hosts_that_may_run_waiting_tasks_but_stopped(owner_cli, tm
     stale = status(owner_cli, "2026-03-02 08:30:00+00:00")  # the 08:00 slot waits; cron stopped here
     host = stale["host"]["name"]
     assert [w["message"] for w in stale["waiting"]] == [
-        f"1 shell task of ann@example.com waits: the hosts that may run them ({host}) have not run "
+        f"1 shell task of ann@example.com waits: the hosts that may run it ({host}) have not run "
         "run-due in the last 5 minutes"
     ]
 
@@ -210,3 +210,21 @@ def test_three_hosts_run_every_due_shell_slot_once_on_the_host_that_may(owner_cl
         "ann@example.com' on the host that should"
     ]
     assert report["host"]["shell_users"] == []
+
+
+def test_an_idle_run_due_renews_the_hosts_heartbeat_only_every_two_minutes(owner_cli):
+    import sqlalchemy as sa
+
+    from boo_cli import db
+    from boo_cli.models import AutomationHost
+
+    def last_seen() -> list:
+        with db.get_engine(owner_cli.url).connect() as conn:
+            rows = conn.execute(sa.select(AutomationHost.__table__.c.last_seen_at)).scalars()
+            return [seen.isoformat() for seen in rows]
+
+    for minute in ("07:00:30", "07:01:30", "07:02:30"):
+        assert owner_cli("run", "--now", f"2026-03-02T{minute}+00:00").exit_code == 0
+        assert last_seen() == ["2026-03-02T07:00:30+00:00"]
+    assert owner_cli("run", "--now", "2026-03-02T07:03:00+00:00").exit_code == 0
+    assert last_seen() == ["2026-03-02T07:03:00+00:00"]

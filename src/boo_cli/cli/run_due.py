@@ -29,9 +29,12 @@ def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | N
     host = hosts.this_host()
     # Brings the schema up to date before any claim, and tells the database which users' shell tasks
     # this host runs, so that it claims no other (a dry run changes nothing).
-    with ctx.session(write=not dry_run) as session:
-        if not dry_run:
-            hosts.publish(session, host, policy.users, seen_at=pinned or now_utc())
+    seen = pinned or now_utc()
+    with ctx.session(write=False) as session:
+        published = dry_run or hosts.is_published(session, host, policy.users, now=seen)
+    if not published:
+        with ctx.session() as session:
+            hosts.publish(session, host, policy.users, seen_at=seen)
     started = now_utc()
     report = run_due(
         get_engine(url),

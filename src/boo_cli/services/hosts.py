@@ -23,6 +23,7 @@ from boo_cli.models import AutomationHost, AutomationTask, BusinessProfile, Host
 
 CHUNK = 500  # ids per statement: a host's list is short, but no statement binds one per row
 ALIVE_WITHIN = timedelta(minutes=5)  # a host whose run-due ran this recently still runs (cron_setup)
+REFRESH_AFTER = timedelta(minutes=2)  # run-due renews its heartbeat this often, well within ALIVE_WITHIN
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,26 @@ def publish(session: Session, host: Host, users: Iterable[str], *, seen_at: date
         db.insert_or_skip(session, links, [{"host_id": host.id, "user_id": user_id} for user_id in known])
 
 
+def is_published(session: Session, host: Host, users: Iterable[str], *, now: datetime) -> bool:
+    """Whether the database already says what publish would, with a heartbeat younger than
+    REFRESH_AFTER: then run-due need not write, and an idle run-due stays a read (on SQLite it then
+    never waits for the write lock)."""
+    hosts, links = AutomationHost.__table__, HostShellUser.__table__
+    row = session.execute(select(hosts.c.name, hosts.c.last_seen_at).where(hosts.c.id == host.id)).first()
+    if row is None or row.name != host.name or row.last_seen_at is None:
+        return False
+    if not timedelta(0) <= now - row.last_seen_at <= REFRESH_AFTER:
+        return False
+    have = set(session.execute(select(links.c.user_id).where(links.c.host_id == host.id)).scalars())
+    want = _ids(users)
+    if have - want:
+        return False
+    for chunk in _chunks(sorted(want - have)):  # ids of users this database lacks are never published
+        if session.execute(select(User.id).where(User.id.in_(chunk)).limit(1)).first():
+            return False
+    return True
+
+
 def allow(session: Session, url: str, ref: str) -> tuple[User, Host, bool]:
     """Run the user's shell tasks on this host from now on; the user is resolved to an id once,
     here, so a later change of email changes nothing. Returns (user, host, whether it changed)."""
@@ -146,16 +167,17 @@ class Waiting:
 
     @property
     def message(self) -> str:
-        count = f"{self.tasks} shell task{'s' if self.tasks != 1 else ''} of {self.email} wait"
-        count += "s" if self.tasks == 1 else ""
+        one = self.tasks == 1
+        count = f"{self.tasks} shell task{'' if one else 's'} of {self.email} wait{'s' if one else ''}"
+        them = "it" if one else "them"
         if not self.hosts:
             return (
-                f"{count}: no host may run them; run 'boo automate allow {self.email}' on the host "
+                f"{count}: no host may run {them}; run 'boo automate allow {self.email}' on the host "
                 "that should"
             )
         names = ", ".join(name if seen else f"{name}, which never ran run-due" for name, seen in self.hosts)
         return (
-            f"{count}: the hosts that may run them ({names}) have not run run-due in the last "
+            f"{count}: the hosts that may run {them} ({names}) have not run run-due in the last "
             f"{int(ALIVE_WITHIN.total_seconds() // 60)} minutes"
         )
 
