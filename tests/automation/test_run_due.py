@@ -184,12 +184,21 @@ def test_webhooks_send_method_headers_and_body_and_non_2xx_fails(owner_cli, http
         "0 9 * * MON",
         "--webhook",
         f"{http_server}/hook",
+        "--allow-private-host",  # the test server is on loopback
         "--header",
         "X-Token: abc",
         "--body",
         '{"hello": "world"}',
     )
-    add_task(owner_cli, "broken", "--cron", "0 9 * * MON", "--webhook", f"{http_server}/broken")
+    add_task(
+        owner_cli,
+        "broken",
+        "--cron",
+        "0 9 * * MON",
+        "--webhook",
+        f"{http_server}/broken",
+        "--allow-private-host",
+    )
     result = owner_cli("run", "--now", MONDAY_0900)
     assert result.exit_code == 1
     assert "answered 500" in result.stderr

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from boo_cli import db
+from boo_cli.automation import stopping
 from boo_cli.automation.actions import (
     BuiltinAction,
     EmailAction,
@@ -116,8 +117,14 @@ def run_due(
                 slots, _ = due_slots(load_trigger(task.trigger_config), since=in_due_order, now=clock())
                 report.planned.append(PlannedRun(task.task_name, owner.email, owner.timezone or "UTC", slots))
             continue
-        for execution_id in _claim(engine, task_id, clock, host_id):
-            report.results.append(_execute(engine, execution_id, clock, shell_policy))
+        claimed = _claim(engine, task_id, clock, host_id)
+        for n, execution_id in enumerate(claimed):
+            try:
+                report.results.append(_execute(engine, execution_id, clock, shell_policy))
+            except KeyboardInterrupt as exc:  # SIGINT/SIGTERM: slots claimed but not begun end too
+                for later in claimed[n + 1 :]:
+                    _finish(engine, later, Outcome(False, stopping.describe(exc, begun=False)), 0.0)
+                raise
     return report
 
 
@@ -248,9 +255,17 @@ def _execute(engine, execution_id, clock: Clock, shell_policy: ShellPolicy) -> R
             profile = session.get(BusinessProfile, task.business_profile_id)
         action = load_action(task.action_config)
         started = time.monotonic()
-        outcome = _perform(engine, action, task, owner, profile, execution, clock, shell_policy)
+        cancelled: KeyboardInterrupt | None = None
+        try:
+            with stopping.interruptible():
+                outcome = _perform(engine, action, task, owner, profile, execution, clock, shell_policy)
+        except KeyboardInterrupt as exc:  # the action has stopped its processes; record, then stop
+            cancelled, outcome = exc, Outcome(False, stopping.describe(exc), getattr(exc, "log", {}))
         seconds = round(time.monotonic() - started, 3)
         _finish(engine, execution_id, outcome, seconds)
+        if cancelled:
+            raise cancelled
+        stopping.raise_if_stopped()  # a signal that came during the write above
         kind = (execution.execution_log or {}).get("trigger", "schedule")
         result = RunResult(
             task.task_name,
@@ -265,7 +280,8 @@ def _execute(engine, execution_id, clock: Clock, shell_policy: ShellPolicy) -> R
         )
         if outcome.ok or execution.attempt > action.retries:
             return result
-        time.sleep(_backoff(execution.attempt))
+        with stopping.interruptible():
+            time.sleep(_backoff(execution.attempt))
         next_id = _claim_attempt(engine, execution, clock, reason=f"retry after: {outcome.error}")
         if next_id is None:
             return result
@@ -333,7 +349,8 @@ def _perform(engine, action, task, owner, profile, execution, clock, shell_polic
             refused = shell_policy(owner)
             return Outcome(False, refused) if refused else run_shell(action, env)
         if isinstance(action, WebhookAction):
-            return run_webhook(action)
+            # A task's own allow_hosts counts only for users this machine trusts with shell tasks too.
+            return run_webhook(action, task_may_allow=shell_policy(owner) is None)
         if isinstance(action, EmailAction):
             from boo_cli.services.mail import send
 

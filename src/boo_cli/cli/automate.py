@@ -28,6 +28,13 @@ MissedOpt = Annotated[
 ]
 ShellOpt = Annotated[str | None, typer.Option("--shell", help="Run this shell command.")]
 WebhookOpt = Annotated[str | None, typer.Option("--webhook", help="Call this http(s) URL.")]
+AllowPrivateOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private-host",
+        help="Let the webhook reach its URL's host even at a private, loopback or link-local address.",
+    ),
+]
 MethodOpt = Annotated[str | None, typer.Option("--method", help="Webhook method (default POST).")]
 HeaderOpt = Annotated[
     list[str] | None, typer.Option("--header", help="Webhook header 'Name: value' (repeatable).")
@@ -101,6 +108,7 @@ def _specs(
     timeout,
     retries,
     run_now=False,
+    allow_private_host=False,
 ):
     from boo_cli.services.accounts import normalize_timezone
     from boo_cli.services.automation import ActionSpec, TriggerSpec
@@ -123,6 +131,7 @@ def _specs(
         mail_to=mail_to,
         timeout=timeout,
         retries=retries,
+        allow_private_host=allow_private_host,
     )
     return trigger, action
 
@@ -168,6 +177,7 @@ def add(
     timeout: TimeoutOpt = None,
     retries: RetriesOpt = None,
     run_now: RunNowOpt = False,
+    allow_private_host: AllowPrivateOpt = False,
     description: Annotated[str | None, typer.Option("--description", "-d", help="What it is for.")] = None,
     _json: JsonOption = False,
 ) -> None:
@@ -199,6 +209,7 @@ def add(
             timeout,
             retries,
             run_now,
+            allow_private_host,
         )
         now = _now()
         task = automation.add_task(
@@ -318,6 +329,7 @@ def edit(
     mail_to: MailToOpt = None,
     timeout: TimeoutOpt = None,
     retries: RetriesOpt = None,
+    allow_private_host: AllowPrivateOpt = False,
     _json: JsonOption = False,
 ) -> None:
     """Change a task: a new trigger (--cron/--every/--at) or action (--shell/...) replaces the old one."""
@@ -348,9 +360,10 @@ def edit(
             mail_to,
             timeout,
             retries,
+            allow_private_host=allow_private_host,
         )
         new_trigger = any((cron, every, at)) or None
-        new_action = any((shell, webhook, email, builtin)) or None
+        new_action = any((shell, webhook, email, builtin, allow_private_host)) or None
         if not (new_trigger or new_action or name is not None or description is not None):
             raise Invalid("nothing to change: give a new trigger, action, --name or --description")
         now = _now()
@@ -440,9 +453,12 @@ def run(ref: TaskRef, _json: JsonOption = False) -> None:
     ctx = app_context()
     with ctx.session(write=False) as session:
         task = find_task(session, acting_user(session), ref)
+    from boo_cli.cli.run_due import stopped_by_signals
     from boo_cli.services.cron_setup import shell_policy
 
-    result = run_now(get_engine(ctx.database_url()), task.id, shell_policy=shell_policy(ctx.database_url()))
+    url = ctx.database_url()
+    with stopped_by_signals():
+        result = run_now(get_engine(url), task.id, shell_policy=shell_policy(url))
     if ctx.json:
         print_json(result)
     elif result.output:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -36,15 +38,16 @@ def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | N
         with ctx.session() as session:
             hosts.publish(session, host, policy.users, seen_at=seen)
     started = now_utc()
-    report = run_due(
-        get_engine(url),
-        now=pinned,
-        limit=limit,
-        dry_run=dry_run,
-        user_email=user,
-        shell_policy=policy,
-        host_id=host.id,
-    )
+    with stopped_by_signals():
+        report = run_due(
+            get_engine(url),
+            now=pinned,
+            limit=limit,
+            dry_run=dry_run,
+            user_email=user,
+            shell_policy=policy,
+            host_id=host.id,
+        )
     if dry_run and ctx.json:
         print_json(report.planned)
         return
@@ -90,6 +93,20 @@ def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | N
         sys.stderr.write(f"boo: {problem}\n")
     if failed:
         raise typer.Exit(1)
+
+
+@contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """SIGINT or SIGTERM stops the running task's processes and records its run before boo exits
+    (128 + the signal's number, as a shell reports a process a signal ended)."""
+    from boo_cli.automation.stopping import Stopped, stop_on_signals
+
+    try:
+        with stop_on_signals():
+            yield
+    except Stopped as stop:
+        sys.stderr.write(f"boo: stopped by {stop.name}; the running task was stopped, its run failed\n")
+        raise typer.Exit(128 + stop.signum) from None
 
 
 @app.command("run")

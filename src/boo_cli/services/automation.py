@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -50,6 +51,7 @@ class ActionSpec:
     mail_to: list[str] | None = None
     timeout: str | None = None
     retries: int | None = None
+    allow_private_host: bool = False
 
 
 def task_scope(user: User, profile: BusinessProfile | None = None) -> list[Any]:
@@ -79,6 +81,7 @@ _OPTION_OF = {
     "mail_to": "--mail-to",
     "timeout_seconds": "--timeout",
     "retries": "--retries",
+    "allow_hosts": "--allow-private-host",
 }
 
 
@@ -134,6 +137,8 @@ def build_action(spec: ActionSpec):
     """A validated action from the options: exactly one of --shell, --webhook, --email, --builtin."""
     from boo_cli.services.accounts import normalize_email
 
+    if spec.allow_private_host and not spec.webhook:
+        raise Invalid("goes with --webhook URL (give the URL again with it)", field="--allow-private-host")
     # An empty --shell or --webhook is a missing command or URL (said below), not a missing action.
     given = [n for n in ("shell", "webhook", "builtin") if getattr(spec, n) is not None]
     given += ["email"] if spec.email else []
@@ -156,13 +161,16 @@ def build_action(spec: ActionSpec):
             return ShellAction(command=spec.shell, **common)
         if spec.webhook:
             body = _json_body(spec.body)
-            return WebhookAction(
+            action = WebhookAction(
                 url=spec.webhook,
                 method=(spec.method or "POST").upper(),
                 headers=_headers(spec.headers),
                 body=body,
+                allow_hosts=_own_host(spec.webhook) if spec.allow_private_host else [],
                 **common,
             )
+            _check_webhook_host(action)
+            return action
         if spec.email:
             to = [normalize_email(address, field="--email") for address in spec.email]
             if not spec.subject:
@@ -194,6 +202,28 @@ def require_mail_server(flag: str) -> None:
             field=flag,
             hint=(exc.hint or "") + " (see 'Email settings' in docs/automation.md; the password goes in "
             "the keyring: keyring set boo-smtp USERNAME, or BOO_SMTP_PASSWORD)",
+        ) from exc
+
+
+def _own_host(url: str) -> list[str]:
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # an unclosed [IPv6 address: the URL's own check names it
+        return []
+    return [host] if host else []
+
+
+def _check_webhook_host(action: WebhookAction) -> None:
+    """A literal private, loopback or link-local host is refused now rather than at every run."""
+    from boo_cli.automation import addresses
+
+    try:
+        addresses.check_literal(action.url, [*action.allow_hosts, *addresses.configured_allow_hosts()])
+    except addresses.Refused as exc:
+        raise Invalid(
+            f"{exc.what}: webhooks reach only public addresses",
+            field="--webhook",
+            hint="A" + addresses.allow_hint(exc.host)[1:] + ".",
         ) from exc
 
 
