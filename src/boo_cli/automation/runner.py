@@ -6,6 +6,9 @@ next_run_at on from the slot. Overlapping runners cannot both claim a slot: Post
 task row (FOR UPDATE SKIP LOCKED), SQLite serialises writers (BEGIN IMMEDIATE), and the unique key
 on (task, slot, attempt) refuses a second insert on both. A run left 'running' by a killed runner is
 marked failed as abandoned, and its slot is run again when the task's missed policy says so.
+A host (team mode: each host's cron against one database) selects and claims only the shell tasks of
+users it runs them for (runnable_here), so a shell task waits for a host that may run it rather than
+being claimed and recorded failed by one that may not.
 """
 
 from __future__ import annotations
