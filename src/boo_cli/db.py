@@ -390,3 +390,15 @@ def uuid_prefix_clause(column, prefix: str):
     bare = prefix.replace("-", "").lower()
     text = sa.cast(column, sa.String)
     return sa.func.replace(text, "-", "").like(f"{bare}%")
+
+
+def insert_or_skip(session: Session, table: sa.Table, rows: list[dict]) -> None:
+    """Insert rows, skipping any whose key is already there (two runners may add the same row at
+    once): INSERT … ON CONFLICT DO NOTHING, which both backends speak in their own dialect."""
+    if not rows:
+        return
+    if session.connection().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(table).values(rows).on_conflict_do_nothing())

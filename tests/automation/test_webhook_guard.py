@@ -468,6 +468,6 @@ def test_a_tasks_own_allow_counts_only_for_users_this_machine_trusts(owner_cli, 
     assert "refused: 127.0.0.1 is a loopback address" in refused.stderr
     assert "counts only for users this machine trusts" in refused.stderr
     assert server.received == []
-    write_config(boo_home, '[automation]\nshell_users = ["ann@example.com"]\n')
+    assert owner_cli("automate", "allow", "ann@example.com").exit_code == 0
     assert owner_cli("automate", "run", "hook").exit_code == 0
     assert [path for _, path, _ in server.received] == ["/hook"]

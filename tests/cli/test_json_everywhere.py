@@ -76,6 +76,8 @@ ARGS: dict[str, list[str]] = {
     "boo automate delete": ["later", "--yes"],
     "boo automate next": ["tick"],
     "boo automate run": ["tick"],
+    "boo automate allow": ["ann@example.com"],
+    "boo automate deny": ["ann@example.com"],
     "boo resources show": ["pricing-a-service"],
     "boo resources search": ["pricing"],
     "boo resources get": ["pricing-a-service", "-o", "{tmp}/pricing.md"],

@@ -168,4 +168,5 @@ def test_0011_adds_client_and_title_that_old_rows_lack_and_its_downgrade_keeps_t
             sa.text("SELECT id, duration_minutes, client_name, client_email, title FROM consultations")
         ).one()
         assert kept[1:] == (45, None, None, None)
+    database.upgrade(empty_url)  # the revisions after 0011 too
     assert database.check(empty_url).ok

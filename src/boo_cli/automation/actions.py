@@ -208,7 +208,7 @@ def _untrusted_note(action: WebhookAction, task_may_allow: bool) -> str:
         return ""
     return (
         " (the task's own --allow-private-host counts only for users this machine trusts: "
-        "list the owner in automation.shell_users)"
+        "run 'boo automate allow' with the owner's email on this host)"
     )
 
 

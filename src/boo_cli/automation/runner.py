@@ -6,6 +6,9 @@ next_run_at on from the slot. Overlapping runners cannot both claim a slot: Post
 task row (FOR UPDATE SKIP LOCKED), SQLite serialises writers (BEGIN IMMEDIATE), and the unique key
 on (task, slot, attempt) refuses a second insert on both. A run left 'running' by a killed runner is
 marked failed as abandoned, and its slot is run again when the task's missed policy says so.
+A host (team mode: each host's cron against one database) selects and claims only the shell tasks of
+users it runs them for (runnable_here), so a shell task waits for a host that may run it rather than
+being claimed and recorded failed by one that may not.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import os
 import socket
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,7 +39,7 @@ from boo_cli.automation.actions import (
     run_webhook,
 )
 from boo_cli.automation.triggers import due_slots, load_trigger
-from boo_cli.models import AutomationTask, BusinessProfile, TaskExecution, User
+from boo_cli.models import AutomationTask, BusinessProfile, HostShellUser, TaskExecution, User
 from boo_cli.models.enums import ExecutionStatus
 
 ABANDON_GRACE = timedelta(seconds=60)
@@ -96,20 +100,27 @@ def run_due(
     dry_run: bool = False,
     user_email: str | None = None,
     shell_policy: ShellPolicy = lambda user: None,
+    host_id: uuid.UUID | None = None,
 ) -> RunReport:
+    """host_id: the host running this, whose published shell users (services/hosts.py) decide which
+    shell tasks it claims; None claims every due task (shell_policy still decides at run time)."""
     clock = Clock(now)
     report = RunReport()
     if not dry_run:
-        _rescue_abandoned(engine, clock, report, shell_policy)
-    for task_id, in_due_order in _due_task_ids(engine, clock(), limit, user_email):
+        _rescue_abandoned(engine, clock, report, shell_policy, host_id)
+    # A dry run publishes nothing, so it asks this host's own policy, not the database's copy of it.
+    claiming_host = None if dry_run else host_id
+    for task_id, in_due_order in _due_task_ids(engine, clock(), limit, user_email, claiming_host):
         if dry_run:
             with db.new_session(engine, write=False) as session:
                 task = session.get(AutomationTask, task_id)
                 owner = session.get(User, _owner_id(session, task))
+                if host_id is not None and task.task_type == "shell" and shell_policy(owner):
+                    continue  # this host would leave it for a host that runs it
                 slots, _ = due_slots(load_trigger(task.trigger_config), since=in_due_order, now=clock())
                 report.planned.append(PlannedRun(task.task_name, owner.email, owner.timezone or "UTC", slots))
             continue
-        claimed = _claim(engine, task_id, clock)
+        claimed = _claim(engine, task_id, clock, host_id)
         for n, execution_id in enumerate(claimed):
             try:
                 report.results.append(_execute(engine, execution_id, clock, shell_policy))
@@ -120,10 +131,30 @@ def run_due(
     return report
 
 
-def _due_task_ids(engine, now: datetime, limit: int, user_email: str | None) -> list[tuple[Any, datetime]]:
+def runnable_here(host_id: uuid.UUID | None):
+    """The tasks this host may run: all but the shell tasks of users it does not run them for. A
+    host never claims a shell task it would refuse, so the task waits for a host that runs it
+    instead of being recorded failed."""
+    if host_id is None:
+        return sa.true()
+    trusted = (
+        select(BusinessProfile.id)
+        .join(HostShellUser, HostShellUser.user_id == BusinessProfile.user_id)
+        .where(HostShellUser.host_id == host_id)
+    )
+    return sa.or_(
+        AutomationTask.task_type.is_(None),
+        AutomationTask.task_type != "shell",
+        AutomationTask.business_profile_id.in_(trusted),
+    )
+
+
+def _due_task_ids(
+    engine, now: datetime, limit: int, user_email: str | None, host_id: uuid.UUID | None
+) -> list[tuple[Any, datetime]]:
     query = (
         select(AutomationTask.id, AutomationTask.next_run_at)
-        .where(AutomationTask.is_active.is_(True), AutomationTask.next_run_at <= now)
+        .where(AutomationTask.is_active.is_(True), AutomationTask.next_run_at <= now, runnable_here(host_id))
         .order_by(AutomationTask.next_run_at)
         .limit(limit)
     )
@@ -138,13 +169,17 @@ def _due_task_ids(engine, now: datetime, limit: int, user_email: str | None) -> 
         return [(row[0], row[1]) for row in session.exec(query)]
 
 
-def _claim(engine, task_id, clock: Clock) -> list[Any]:
+def _claim(engine, task_id, clock: Clock, host_id: uuid.UUID | None = None) -> list[Any]:
     """Claim the task's due slots; returns the new execution ids ([] when another runner won)."""
     try:
         with db.new_session(engine) as session, session.begin():
             task = session.exec(
                 select(AutomationTask)
-                .where(AutomationTask.id == task_id, AutomationTask.is_active.is_(True))
+                .where(
+                    AutomationTask.id == task_id,
+                    AutomationTask.is_active.is_(True),
+                    runnable_here(host_id),  # this host may have been denied them since the query
+                )
                 .with_for_update(skip_locked=True)
             ).first()
             now = clock()
@@ -168,6 +203,7 @@ def _claim(engine, task_id, clock: Clock) -> list[Any]:
                         "attempt": 1,
                         "older_slots_left_out": left_out,
                         "host": socket.gethostname(),
+                        **({"host_id": str(host_id)} if host_id else {}),
                     },
                 )
                 for slot in slots
@@ -373,8 +409,11 @@ def _send_digests(engine, owner: User, now: datetime) -> str:
     return "\n".join(lines)
 
 
-def _rescue_abandoned(engine, clock: Clock, report: RunReport, shell_policy: ShellPolicy) -> None:
-    """Fail runs whose runner died (running past timeout + grace) and rerun their slots by policy."""
+def _rescue_abandoned(
+    engine, clock: Clock, report: RunReport, shell_policy: ShellPolicy, host_id: uuid.UUID | None = None
+) -> None:
+    """Fail runs whose runner died (running past timeout + grace) and rerun their slots by policy;
+    a run this host could not rerun is left to a host that can."""
     now = clock()
     with db.new_session(engine, write=False) as session:
         stale = session.exec(
@@ -383,6 +422,7 @@ def _rescue_abandoned(engine, clock: Clock, report: RunReport, shell_policy: She
             .where(
                 TaskExecution.status == ExecutionStatus.RUNNING,
                 TaskExecution.started_at < now - ABANDON_GRACE,
+                runnable_here(host_id),
             )
         ).all()
     for execution, task in stale:

@@ -514,27 +514,34 @@ def logs(
 
 @app.command()
 def status(_json: JsonOption = False) -> None:
-    """When run-due last ran here, a warning if cron seems to have stopped, and the crontab line to use."""
+    """When run-due last ran here, whose shell tasks this host runs, which wait for a host, and the
+    crontab line to use."""
+    from boo_cli.cli.automate_hosts import shell_fields, shell_report, shell_warnings
     from boo_cli.services import logins
     from boo_cli.services.cron_setup import crontab_line, health
 
     ctx = app_context()
-    url = ctx.database_url()
     _take_viewers_zone()
-    report = health(logins.last_run_due(url), now=_now())
+    report = health(logins.last_run_due(ctx.database_url()), now=_now())
+    shell = shell_report(_now())
     line = crontab_line(ctx.db)
     if ctx.json:
-        print_json({**report, "crontab": line})
+        print_json({**report, **shell, "crontab": line})
         return
     emit_record(
-        [("last run-due", report["last_started"] or "never on this machine"), ("state", report["state"])],
+        [
+            ("last run-due", report["last_started"] or "never on this machine"),
+            ("state", report["state"]),
+            *shell_fields(shell),
+        ],
         json_data=None,
     )
     # On a line of its own, whole: a record would wrap or cut a long line, and it is pasted as is.
     ctx.say("The crontab line (crontab -e, then paste it):")
     emit_text(line)
-    if report["warning"]:
-        ctx.say(f"Warning: {report['warning']}")
+    for warning in [report["warning"], *shell_warnings(shell)]:
+        if warning:
+            ctx.say(f"Warning: {warning}")
 
 
 def _take_viewers_zone() -> None:
@@ -551,12 +558,14 @@ def _take_viewers_zone() -> None:
 
 
 def _register_run_due() -> None:
-    from boo_cli.cli import run_due
+    from boo_cli.cli import automate_hosts, run_due
 
     app.command(
         "run-due",
         help="Run every due task once (cron calls this every minute); quiet on success, exit 1 on failure.",
     )(run_due.run)
+    app.command("allow")(automate_hosts.allow)
+    app.command("deny")(automate_hosts.deny)
 
 
 _register_run_due()

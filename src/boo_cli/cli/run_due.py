@@ -19,7 +19,7 @@ def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | N
     from boo_cli.cli.automate_runs import time_in
     from boo_cli.cli.output import emit_text, print_json
     from boo_cli.db import get_engine
-    from boo_cli.services import logins
+    from boo_cli.services import hosts, logins
     from boo_cli.services.cron_setup import ping, ping_url, shell_policy
     from boo_cli.services.dates import now_utc, parse_when
 
@@ -27,8 +27,16 @@ def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | N
     url = ctx.database_url()
     pinned = parse_when(now, zone="UTC", now=now_utc(), fold=0, field="--now") if now else None
     monitor = None if dry_run else ping_url()
-    with ctx.session(write=False):
-        pass  # brings the schema up to date before any claim
+    policy = shell_policy(url)
+    host = hosts.this_host()
+    # Brings the schema up to date before any claim, and tells the database which users' shell tasks
+    # this host runs, so that it claims no other (a dry run changes nothing).
+    seen = pinned or now_utc()
+    with ctx.session(write=False) as session:
+        published = dry_run or hosts.is_published(session, host, policy.users, now=seen)
+    if not published:
+        with ctx.session() as session:
+            hosts.publish(session, host, policy.users, seen_at=seen)
     started = now_utc()
     with stopped_by_signals():
         report = run_due(
@@ -37,7 +45,8 @@ def run_due_command(*, now: str | None, limit: int, dry_run: bool, user: str | N
             limit=limit,
             dry_run=dry_run,
             user_email=user,
-            shell_policy=shell_policy(url),
+            shell_policy=policy,
+            host_id=host.id,
         )
     if dry_run and ctx.json:
         print_json(report.planned)

@@ -25,7 +25,9 @@ _MODULE_OF = {
     "User": "accounts",
     "AuditTrailEntry": "audit_trail",
     "BusinessAudit": "audits",
+    "AutomationHost": "automation",
     "AutomationTask": "automation",
+    "HostShellUser": "automation",
     "TaskExecution": "automation",
     "Consultation": "consultations",
     "ConsultationNote": "consultations",
@@ -38,12 +40,14 @@ _MODULE_OF = {
 
 __all__ = [
     "AuditTrailEntry",
+    "AutomationHost",
     "AutomationTask",
     "BusinessAudit",
     "BusinessProfile",
     "Consultation",
     "ConsultationNote",
     "GrowthStrategy",
+    "HostShellUser",
     "NewsletterSubscription",
     "ResourceDownload",
     "StrategyMilestone",
@@ -58,7 +62,7 @@ if TYPE_CHECKING:
     from boo_cli.models.accounts import User
     from boo_cli.models.audit_trail import AuditTrailEntry
     from boo_cli.models.audits import BusinessAudit
-    from boo_cli.models.automation import AutomationTask, TaskExecution
+    from boo_cli.models.automation import AutomationHost, AutomationTask, HostShellUser, TaskExecution
     from boo_cli.models.consultations import Consultation, ConsultationNote
     from boo_cli.models.profiles import BusinessProfile
     from boo_cli.models.resources import NewsletterSubscription, ResourceDownload

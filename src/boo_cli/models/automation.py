@@ -72,3 +72,34 @@ class TaskExecution(SQLModel, table=True):
     attempt: int = Field(
         default=1, sa_type=sa.Integer, nullable=False, sa_column_kwargs={"server_default": "1"}
     )
+
+
+class AutomationHost(SQLModel, table=True):
+    """A BOO_HOME whose cron calls run-due against this database (team mode: one per host).
+
+    Added (0012). Its id is kept in that BOO_HOME's state folder; every run-due there refreshes
+    last_seen_at and its row of shell users, so the rows are a published copy of each host's own
+    choice, which stays in its state folder."""
+
+    __tablename__ = "automation_hosts"
+
+    id: uuid.UUID = Field(primary_key=True, sa_type=sa.Uuid)
+    name: str = text_field(255, nullable=False)
+    last_seen_at: datetime | None = instant_field()
+    created_at: datetime | None = created_at_field()
+
+
+class HostShellUser(SQLModel, table=True):
+    """A user whose shell tasks a host runs (by id: an email can be changed by its account).
+
+    Added (0012). run-due claims a shell task only when its owner has a row for this host, so a
+    task no host may run waits, unclaimed, instead of being recorded failed."""
+
+    __tablename__ = "automation_host_shell_users"
+    __table_args__ = (sa.Index("ix_automation_host_shell_users_user", "user_id"),)
+
+    host_id: uuid.UUID = Field(
+        primary_key=True, sa_type=sa.Uuid, foreign_key="automation_hosts.id", ondelete="CASCADE"
+    )
+    user_id: uuid.UUID = Field(primary_key=True, sa_type=sa.Uuid, foreign_key="users.id", ondelete="CASCADE")
+    created_at: datetime | None = created_at_field()

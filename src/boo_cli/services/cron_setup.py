@@ -17,29 +17,47 @@ from boo_cli.models import User
 STALE_AFTER = timedelta(minutes=5)
 
 
-def shell_policy(url: str):
-    """Shell actions run arbitrary commands as the OS user running run-due, so on a shared database
-    they run only for the users this machine trusts: `automation.shell_users` in the config file
-    (emails), or by default the users created on this machine."""
-    from boo_cli.services import logins
+class ShellPolicy:
+    """Whose shell tasks run on this host: decided by user id, never by email (an account can change
+    its email to one this host trusts). `users`: the ids, each with why (logins.shell_users)."""
 
-    configured = (load_settings().get("automation") or {}).get("shell_users")
-    allowed_emails = {str(e).lower() for e in configured} if isinstance(configured, list) else None
-    local = logins.local_users(url)
+    def __init__(self, users: dict[str, str]) -> None:
+        self.users = users
 
-    def refuse(owner: User) -> str | None:
-        if allowed_emails is not None:
-            trusted = owner.email.lower() in allowed_emails
-        else:
-            trusted = str(owner.id) in local
-        if trusted:
+    def __call__(self, owner: User) -> str | None:
+        if str(owner.id) in self.users:
             return None
         return (
-            f"shell tasks of {owner.email} do not run on this machine: the account was not created here "
-            "(list it in automation.shell_users in the config file to allow it)"
+            f"shell tasks of {owner.email} do not run on this host: it was not allowed to run them "
+            f"(run 'boo automate allow {owner.email}' on the host that should)"
         )
 
-    return refuse
+
+def legacy_shell_users_error() -> str | None:
+    """Why the config file's old `automation.shell_users` (emails) cannot be followed, or None."""
+    from boo_cli.config import paths
+
+    if "shell_users" not in (load_settings().get("automation") or {}):
+        return None
+    return (
+        f"automation.shell_users in {paths().config_file} lists emails, which an account can change, "
+        "so boo no longer reads it: run 'boo automate allow EMAIL' on this host for each user it "
+        "lists, then remove it"
+    )
+
+
+def shell_policy(url: str) -> ShellPolicy:
+    """Shell actions run arbitrary commands as the OS user running run-due, so on a shared database
+    they run only for the users this host trusts, by id: the accounts created here, plus those
+    allowed with `boo automate allow`, less those denied with `boo automate deny`. The config file's
+    old email list is refused (ConfigError) rather than guessed at."""
+    from boo_cli.errors import ConfigError
+    from boo_cli.services import logins
+
+    legacy = legacy_shell_users_error()
+    if legacy:
+        raise ConfigError(legacy)
+    return ShellPolicy(logins.shell_users(url))
 
 
 def boo_executable() -> str:

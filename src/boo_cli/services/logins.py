@@ -4,11 +4,13 @@ business (not a secret, kept in the state folder)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -168,15 +170,126 @@ def _machine_file() -> Path:
 
 def remember_local_user(url: str, user_id: uuid.UUID) -> None:
     """Note that this account was created here: its shell tasks may run on this machine."""
-    data = _read_json(_machine_file())
-    users = data.setdefault("local_users", {}).setdefault(database_key(url), [])
-    if str(user_id) not in users:
-        users.append(str(user_id))
-    _write_json(_machine_file(), data)
+    _change_shell_users(url, created=user_id)
 
 
 def local_users(url: str) -> set[str]:
-    return set(_read_json(_machine_file()).get("local_users", {}).get(database_key(url), []))
+    """The accounts created here: older boo kept them in machine.json, newer in shell-users.json."""
+    older = _read_json(_machine_file()).get("local_users", {}).get(database_key(url), [])
+    return {*older, *_shell_users_of(url).get("created", [])}
+
+
+# --- whose shell tasks this host runs, and the host's id -----------------------------------------
+
+
+def _shell_users_file() -> Path:
+    # Its own file, not machine.json: run-due rewrites machine.json every minute, and a choice made
+    # between its read and its write would be lost.
+    return paths().state_dir / "shell-users.json"
+
+
+def _shell_users_of(url: str) -> dict[str, list[str]]:
+    entry = _read_json(_shell_users_file()).get(database_key(url))
+    return entry if isinstance(entry, dict) else {}
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on path's companion .lock file (where the OS has flock), so that
+    two commands changing the same state file one after the other both keep their change."""
+    ensure_private_dir(path.parent)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no cron, and one boo at a time
+        yield
+        return
+    fd = os.open(path.with_suffix(".lock"), os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _change_shell_users(
+    url: str,
+    *,
+    created: uuid.UUID | None = None,
+    allowed: uuid.UUID | None = None,
+    denied: uuid.UUID | None = None,
+) -> None:
+    path = _shell_users_file()
+    with _locked(path):
+        data = _read_json(path)
+        entry = data.get(database_key(url))
+        entry = entry if isinstance(entry, dict) else {}
+        lists = {name: [str(i) for i in entry.get(name, [])] for name in ("created", "allowed", "denied")}
+
+        def put(name: str, user_id: uuid.UUID) -> None:
+            if str(user_id) not in lists[name]:
+                lists[name].append(str(user_id))
+
+        def drop(name: str, user_id: uuid.UUID) -> None:
+            lists[name] = [i for i in lists[name] if i != str(user_id)]
+
+        if created is not None:
+            put("created", created)
+        if allowed is not None:
+            put("allowed", allowed)
+            drop("denied", allowed)
+        if denied is not None:
+            put("denied", denied)
+            drop("allowed", denied)
+        data[database_key(url)] = lists
+        _write_json(path, data)
+
+
+def allow_shell_user(url: str, user_id: uuid.UUID) -> None:
+    """This host runs the user's shell tasks from now on (`boo automate allow`)."""
+    _change_shell_users(url, allowed=user_id)
+
+
+def deny_shell_user(url: str, user_id: uuid.UUID) -> None:
+    """This host no longer runs the user's shell tasks, even an account created here."""
+    _change_shell_users(url, denied=user_id)
+
+
+def shell_users(url: str) -> dict[str, str]:
+    """The ids of the users whose shell tasks this host runs, each with why: 'created here' (by
+    default every account created on this machine) or 'allowed' (`boo automate allow`), less
+    those denied (`boo automate deny`)."""
+    entry = _shell_users_of(url)
+    denied = set(entry.get("denied", []))
+    users = {i: "created here" for i in local_users(url)}
+    users.update({i: "allowed" for i in entry.get("allowed", [])})
+    return {i: why for i, why in users.items() if i not in denied}
+
+
+def host_id() -> uuid.UUID:
+    """This BOO_HOME's id as a run-due host, made once and kept in the state folder. Several
+    run-due processes may start at once: the first file linked into place wins, the others read it."""
+    import tempfile
+
+    path = paths().state_dir / "host-id"
+    for _ in range(3):
+        try:
+            return uuid.UUID(path.read_text(encoding="utf-8").strip())
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:
+            from boo_cli.errors import ConfigError
+
+            raise ConfigError(f"{path} does not hold a host id; remove it to get a new one") from exc
+        ensure_private_dir(path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=".host-id-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(f"{uuid.uuid4()}\n")
+            with contextlib.suppress(FileExistsError):  # another process put its id there first
+                os.link(tmp, path)  # the file appears whole, or not at all
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    raise OSError(f"cannot create {path}")
 
 
 def record_run_due(url: str, **facts: Any) -> None:
