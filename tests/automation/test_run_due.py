@@ -287,9 +287,10 @@ def test_another_users_tasks_are_out_of_reach_but_run_due_runs_everyones(owner_c
     assert sorted(out.read_text().split()) == ["ann", "bob"]
 
 
-def boo_process(cli, *args: str, home: Path) -> subprocess.Popen:
+def boo_process(cli, *args: str, home: Path, **extra_env: str) -> subprocess.Popen:
+    """boo in a real process of its own, with its own BOO_HOME (a host of its own) and no other BOO_*."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOO_")}
-    env.update(BOO_HOME=str(home), BOO_KEYRING="file", BOO_RETRY_BACKOFF_SECONDS="0")
+    env.update(BOO_HOME=str(home), BOO_KEYRING="file", BOO_RETRY_BACKOFF_SECONDS="0", **extra_env)
     return subprocess.Popen(
         [sys.executable, "-m", "boo_cli", "--db", cli.url, *args],
         env=env,

@@ -3,10 +3,8 @@ host claims only what it may run, so in team mode every slot runs once, on a hos
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import pytest
 import time_machine
 
 from tests.automation.conftest import MONDAY_0900, add_task
+from tests.automation.test_run_due import boo_process
 from tests.conftest import PASSWORD, add_user, login
 
 
@@ -140,15 +139,7 @@ def test_status_names_hosts_that_may_run_waiting_tasks_but_stopped(owner_cli, tm
 
 
 def host_process(cli, *args: str, home: Path, mark: str) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOO_")}
-    env.update(BOO_HOME=str(home), BOO_KEYRING="file", BOO_RETRY_BACKOFF_SECONDS="0", HOST_MARK=mark)
-    return subprocess.Popen(
-        [sys.executable, "-m", "boo_cli", "--db", cli.url, *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return boo_process(cli, *args, home=home, HOST_MARK=mark)
 
 
 def run_hosts(cli, homes: dict[str, Path], now: str) -> None:
