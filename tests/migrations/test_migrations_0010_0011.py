@@ -14,21 +14,8 @@ from boo_cli.errors import Conflict
 from boo_cli.models.types import JSONDocument, UTCDateTime
 from boo_cli.services import database
 from boo_cli.services.audit_bank import load_bank
+from tests.migrations.tables import add_owner
 
-users = sa.table(
-    "users",
-    sa.column("id", sa.Uuid()),
-    sa.column("email", sa.String()),
-    sa.column("password_hash", sa.String()),
-    sa.column("first_name", sa.String()),
-    sa.column("last_name", sa.String()),
-)
-profiles = sa.table(
-    "business_profiles",
-    sa.column("id", sa.Uuid()),
-    sa.column("user_id", sa.Uuid()),
-    sa.column("business_name"),
-)
 audits = sa.table(
     "business_audits",
     sa.column("id", sa.Uuid()),
@@ -51,15 +38,7 @@ DONE = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
 
 def _owner(conn) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
-    user = uuid.uuid4()
-    conn.execute(
-        users.insert().values(
-            id=user, email="m@example.com", password_hash="x", first_name="M", last_name="N"
-        )
-    )
-    one, two = uuid.uuid4(), uuid.uuid4()
-    conn.execute(profiles.insert().values(id=one, user_id=user, business_name="One"))
-    conn.execute(profiles.insert().values(id=two, user_id=user, business_name="Two"))
+    user, (one, two) = add_owner(conn, "One", "Two")
     return user, one, two
 
 

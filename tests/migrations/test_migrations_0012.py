@@ -12,6 +12,7 @@ from boo_cli import db
 from boo_cli.errors import Conflict
 from boo_cli.models.types import JSONDocument
 from boo_cli.services import database, hosts
+from tests.migrations.tables import add_owner
 
 tasks = sa.table(
     "automation_tasks",
@@ -23,28 +24,8 @@ tasks = sa.table(
 )
 
 
-users = sa.table(
-    "users",
-    sa.column("id", sa.Uuid()),
-    sa.column("email", sa.String()),
-    sa.column("password_hash", sa.String()),
-    sa.column("first_name", sa.String()),
-    sa.column("last_name", sa.String()),
-)
-profiles = sa.table(
-    "business_profiles",
-    sa.column("id", sa.Uuid()),
-    sa.column("user_id", sa.Uuid()),
-    sa.column("business_name"),
-)
-
-
 def _owner(conn) -> tuple[uuid.UUID, uuid.UUID]:
-    user, profile = uuid.uuid4(), uuid.uuid4()
-    conn.execute(
-        users.insert().values(id=user, email="m@example.com", password_hash="x", first_name="M", last_name="")
-    )
-    conn.execute(profiles.insert().values(id=profile, user_id=user, business_name="One"))
+    user, (profile,) = add_owner(conn, "One")
     return user, profile
 
 
