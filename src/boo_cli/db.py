@@ -328,7 +328,10 @@ def set_actor(session: Session, user_id: uuid.UUID | None) -> None:
     rows, and the audit trail records them as the author of every change."""
     session.info["actor_id"] = user_id
     if session.in_transaction():
-        _apply_actor(session.connection(), user_id)
+        connection = session.connection()  # may begin it, and the begin names the actor already
+        if session.info.get("actor_applied") != (session.get_transaction(), user_id):
+            _apply_actor(connection, user_id)
+            session.info["actor_applied"] = (session.get_transaction(), user_id)
 
 
 def actor_of(session: Session) -> uuid.UUID | None:
@@ -352,6 +355,7 @@ def _install_session_hooks(session: Session) -> None:
             connection.exec_driver_sql("SET TRANSACTION READ ONLY")
         if sess.info.get("actor_id"):
             _apply_actor(connection, sess.info["actor_id"])
+        sess.info["actor_applied"] = (sess.get_transaction(), sess.info.get("actor_id"))
 
     event.listen(session, "before_flush", record_changes)
 

@@ -100,12 +100,13 @@ def tail(data: bytes | str | None) -> str:
     return raw[-TAIL_BYTES:].decode("utf-8", "replace")
 
 
-def run_shell(action: ShellAction, env: dict[str, str]) -> Outcome:
+def run_shell(action: ShellAction, env: dict[str, str], *, token: str | None = None) -> Outcome:
     """Run the command through /bin/sh; when it ends, at the timeout or when boo is stopped, every
-    process it started is stopped too (automation/shell.py says how they are found)."""
+    process it started is stopped too (automation/shell.py says how they are found). token: the
+    run's id, which marks its processes for a later runner if this one dies."""
     from boo_cli.automation.shell import run_command
 
-    result = run_command(action.command, env, action.timeout_seconds)
+    result = run_command(action.command, env, action.timeout_seconds, token=token)
     stdout, stderr = result.stdout.text(), result.stderr.text()
     log: dict[str, Any] = {"exit_code": result.exit_code, "stdout": stdout, "stderr": stderr}
     for name, output in (("stdout", result.stdout), ("stderr", result.stderr)):

@@ -80,10 +80,15 @@ class ShellResult:
     cancelled: KeyboardInterrupt | None = None  # boo was stopped (SIGINT, SIGTERM) during the run
 
 
-def run_command(command: str, env: dict[str, str], timeout: float) -> ShellResult:
-    """Run COMMAND through /bin/sh; returns when it and every process it started are gone."""
+def run_command(
+    command: str, env: dict[str, str], timeout: float, *, token: str | None = None
+) -> ShellResult:
+    """Run COMMAND through /bin/sh; returns when it and every process it started are gone.
+
+    token marks the run's processes (BOO_RUN_TOKEN): the run's id, so that if this runner dies the
+    next one can find what it left (stop_marked)."""
     _become_subreaper()
-    token = secrets.token_hex(16)
+    token = token or secrets.token_hex(16)
     before = _our_descendants(_process_table())
     started = time.monotonic()
     process = subprocess.Popen(
@@ -193,11 +198,9 @@ class _Run:
         return {(pid, start) for pid, start in found if pid != self.process.pid and table[pid][2] != "Z"}
 
     def _carries_mark(self, pid: int) -> bool:
+        if _environ_holds(pid, self.marker):
+            return True
         try:
-            if os.stat(f"/proc/{pid}").st_uid != os.getuid():
-                return False
-            if self.marker in Path(f"/proc/{pid}/environ").read_bytes():
-                return True
             fd_dir = f"/proc/{pid}/fd"
             return any(os.readlink(f"{fd_dir}/{fd}") in self.pipes for fd in os.listdir(fd_dir))
         except OSError:
@@ -207,10 +210,7 @@ class _Run:
         if self.process.returncode is None:  # once the shell is reaped its pid, the group's id, may be reused
             with contextlib.suppress(OSError):
                 os.killpg(self.process.pid, signum)
-        for pid, start in processes:
-            if _start_time(pid) == start:  # the same process, not a new one that reused its pid
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signum)
+        _signal_each(processes, signum)
 
     def _reap(self) -> None:
         """Wait for the run's orphans that were re-parented to us, so none is left as a zombie."""
@@ -219,6 +219,53 @@ class _Run:
             if table.get(pid) == (os.getpid(), start, "Z"):
                 with contextlib.suppress(ChildProcessError):
                     os.waitpid(pid, os.WNOHANG)
+
+
+def stop_marked(token: str) -> int:
+    """Stop what a run left running when its runner died: every process of this OS user carrying the
+    run's token, and their descendants; SIGTERM, the grace, then SIGKILL. Returns how many there were
+    (always 0 elsewhere than Linux)."""
+    marker = f"{TOKEN_VARIABLE}={token}".encode()
+
+    def left() -> set[tuple[int, int]]:
+        table = _process_table()
+        found: set[tuple[int, int]] = set()
+        for pid in table:
+            if pid != os.getpid() and _environ_holds(pid, marker):
+                found |= {(pid, table[pid][1])} | _descendants(table, pid)
+        return {(pid, start) for pid, start in found if table.get(pid, (0, 0, "Z"))[2] != "Z"}
+
+    first = left()
+    if first:
+        _signal_each(first, signal.SIGTERM)
+        _signal_each(first, signal.SIGCONT)
+        grace_ends = time.monotonic() + KILL_GRACE_SECONDS
+        while time.monotonic() < grace_ends and left():
+            time.sleep(0.05)
+        for _ in range(100):
+            alive = left()
+            if not alive:
+                break
+            _signal_each(alive, signal.SIGKILL)
+            time.sleep(0.01)
+    return len(first)
+
+
+def _environ_holds(pid: int, marker: bytes) -> bool:
+    """Whether a process of this OS user has marker (NAME=value) in its environment."""
+    try:
+        if os.stat(f"/proc/{pid}").st_uid != os.getuid():
+            return False
+        return marker in Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return False
+
+
+def _signal_each(processes: set[tuple[int, int]], signum: int) -> None:
+    for pid, start in processes:
+        if _start_time(pid) == start:  # the same process, not a new one that reused its pid
+            with contextlib.suppress(OSError):
+                os.kill(pid, signum)
 
 
 def _process_table() -> dict[int, tuple[int, int, str]]:

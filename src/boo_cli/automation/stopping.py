@@ -76,9 +76,7 @@ def raise_if_stopped() -> None:
         raise Stopped(_state.requested)
 
 
-def describe(exc: BaseException, *, begun: bool = True) -> str:
+def describe(exc: BaseException) -> str:
     """The error recorded for a run that a stop signal ended (the status model has no 'cancelled')."""
     name = exc.name if isinstance(exc, Stopped) else "SIGINT"
-    if not begun:
-        return f"cancelled: boo received {name} before this run began"
     return f"cancelled: boo received {name} while the task ran"

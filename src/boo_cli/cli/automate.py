@@ -264,14 +264,25 @@ def list_(
 
 def _show(session, user, task, *, full: bool = False) -> None:
     from boo_cli.cli.automate_runs import emit_runs, execution_json
+    from boo_cli.cli.output import local_time
     from boo_cli.services import automation
 
     recent = automation.logs(session, user, task=task, limit=10)
+    retries = automation.waiting_retries(session, task)
     if app_context().json:
         print_json(
             {
                 **task_json(task, recent[0][0] if recent else None),
                 "executions": [execution_json(e, t) for e, t in recent],
+                "waiting_retries": [
+                    {
+                        "slot": r.scheduled_for,
+                        "attempt": r.attempt,
+                        "not_before": r.not_before,
+                        "reason": r.reason,
+                    }
+                    for r in retries
+                ],
             }
         )
         return
@@ -286,6 +297,14 @@ def _show(session, user, task, *, full: bool = False) -> None:
             ("enabled", bool(task.is_active)),
             ("next run", task.next_run_at if task.is_active else None),
             ("last run", task.last_run_at),
+            *(
+                (
+                    "retry waiting",
+                    f"try {r.attempt} of the {local_time(r.scheduled_for)} slot, "
+                    f"from {local_time(r.not_before)}",
+                )
+                for r in retries
+            ),
             ("description", task.description),
         ],
         title=task.task_name,

@@ -29,6 +29,7 @@ _MODULE_OF = {
     "AutomationTask": "automation",
     "HostShellUser": "automation",
     "TaskExecution": "automation",
+    "TaskRetry": "automation",
     "Consultation": "consultations",
     "ConsultationNote": "consultations",
     "BusinessProfile": "profiles",
@@ -52,6 +53,7 @@ __all__ = [
     "ResourceDownload",
     "StrategyMilestone",
     "TaskExecution",
+    "TaskRetry",
     "User",
     "metadata",
 ]
@@ -62,7 +64,13 @@ if TYPE_CHECKING:
     from boo_cli.models.accounts import User
     from boo_cli.models.audit_trail import AuditTrailEntry
     from boo_cli.models.audits import BusinessAudit
-    from boo_cli.models.automation import AutomationHost, AutomationTask, HostShellUser, TaskExecution
+    from boo_cli.models.automation import (
+        AutomationHost,
+        AutomationTask,
+        HostShellUser,
+        TaskExecution,
+        TaskRetry,
+    )
     from boo_cli.models.consultations import Consultation, ConsultationNote
     from boo_cli.models.profiles import BusinessProfile
     from boo_cli.models.resources import NewsletterSubscription, ResourceDownload

@@ -1,4 +1,4 @@
-"""automation_tasks and task_executions (spec §8-9)."""
+"""automation_tasks and task_executions (spec §8-9), and the tables run-due keeps beside them."""
 
 from __future__ import annotations
 
@@ -72,6 +72,40 @@ class TaskExecution(SQLModel, table=True):
     attempt: int = Field(
         default=1, sa_type=sa.Integer, nullable=False, sa_column_kwargs={"server_default": "1"}
     )
+    # Added (0013): who holds a running run, so that the next run-due rescues it only when its runner
+    # is gone. The runner's host name, pid and process mark (boot id and start time, so a reused pid
+    # is not taken for it); lease_expires_at: the run's start plus its timeout and a grace, after
+    # which another host may take it for abandoned.
+    runner_host: str | None = text_field(255)
+    runner_pid: int | None = Field(default=None, sa_type=sa.Integer, nullable=True)
+    runner_process: str | None = text_field(100)
+    lease_expires_at: datetime | None = instant_field()
+
+
+class TaskRetry(SQLModel, table=True):
+    """A retry waiting for its back-off: the next attempt of a slot whose run failed.
+
+    Added (0013). Written in the same transaction that records the failed run, and turned into that
+    attempt's execution row by the claim that deletes it, so a retry survives a crash of its runner
+    and still runs once. The unique key is the execution's: one row per (task, slot, attempt)."""
+
+    __tablename__ = "task_retries"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "automation_task_id", "scheduled_for", "attempt", name="uq_task_retries_task_slot_attempt"
+        ),
+        sa.Index("ix_task_retries_not_before", "not_before"),
+    )
+
+    id: uuid.UUID = id_field()
+    automation_task_id: uuid.UUID = owner_field("automation_tasks.id")
+    scheduled_for: datetime = instant_field(nullable=False)
+    attempt: int = Field(sa_type=sa.Integer, nullable=False)
+    not_before: datetime = instant_field(nullable=False)
+    trigger: str = text_field(20, nullable=False)
+    reason: str | None = text_field()
+    previous_execution_id: uuid.UUID | None = Field(default=None, sa_type=sa.Uuid, nullable=True)
+    created_at: datetime | None = created_at_field()
 
 
 class AutomationHost(SQLModel, table=True):

@@ -21,7 +21,7 @@ from boo_cli.automation.triggers import (
     parse_every,
 )
 from boo_cli.errors import Ambiguous, Conflict, Invalid, NotFound
-from boo_cli.models import AutomationTask, BusinessProfile, TaskExecution, User
+from boo_cli.models import AutomationTask, BusinessProfile, TaskExecution, TaskRetry, User
 from boo_cli.models.enums import ExecutionStatus
 from boo_cli.services import validation
 from boo_cli.services.lookup import resolve
@@ -381,6 +381,15 @@ def next_runs(task: AutomationTask, *, now: datetime, count: int) -> list[dateti
             break
         runs.append(cursor)
     return runs
+
+
+def waiting_retries(session: Session, task: AutomationTask) -> list[TaskRetry]:
+    """The task's retries waiting for their back-off (or for a host that may run them), soonest first."""
+    return list(
+        session.exec(
+            select(TaskRetry).where(TaskRetry.automation_task_id == task.id).order_by(TaskRetry.not_before)
+        )
+    )
 
 
 def logs(
