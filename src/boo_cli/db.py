@@ -334,6 +334,22 @@ def set_actor(session: Session, user_id: uuid.UUID | None) -> None:
             session.info["actor_applied"] = (session.get_transaction(), user_id)
 
 
+def set_actor_in(session: Session, query, user_id_column):
+    """The query, also naming as the acting user the owner it reads (user_id_column), in the same
+    round trip on PostgreSQL: for a transaction that learns whom it acts for from its first read.
+    Call actor_read(session, user_id) with the id it returned."""
+    if session.connection().dialect.name != "postgresql":
+        return query
+    return query.add_columns(sa.func.set_config("boo.user_id", sa.cast(user_id_column, sa.String), True))
+
+
+def actor_read(session: Session, user_id: uuid.UUID) -> None:
+    """After a set_actor_in query: the actor is named (PostgreSQL) or only needs noting (SQLite)."""
+    session.info["actor_id"] = user_id
+    if session.connection().dialect.name == "postgresql":
+        session.info["actor_applied"] = (session.get_transaction(), user_id)
+
+
 def actor_of(session: Session) -> uuid.UUID | None:
     return session.info.get("actor_id")
 

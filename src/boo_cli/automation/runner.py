@@ -269,7 +269,7 @@ def _claim(engine, task_id, clock: Clock, host_id: uuid.UUID | None = None) -> C
     runner won; a Claim with slot None when the task's missed slots were skipped."""
     try:
         with db.new_session(engine) as session, session.begin():
-            row = session.exec(
+            query = (
                 _task_with_owner()
                 .where(
                     AutomationTask.id == task_id,
@@ -277,12 +277,13 @@ def _claim(engine, task_id, clock: Clock, host_id: uuid.UUID | None = None) -> C
                     runnable_here(host_id),  # this host may have been denied them since the query
                 )
                 .with_for_update(skip_locked=True, of=AutomationTask)
-            ).first()
+            )
+            row = session.exec(db.set_actor_in(session, query, User.id)).first()
             now = clock()
             if row is None or row[0].next_run_at is None or row[0].next_run_at > now:
                 return None  # locked by, or already advanced by, another runner
-            task, owner, profile = row
-            db.set_actor(session, owner.id)
+            task, owner, profile = row[:3]
+            db.actor_read(session, owner.id)
             trigger = load_trigger(task.trigger_config)
             slots, left_out = due_slots(trigger, since=task.next_run_at, now=now)
             if not slots:
