@@ -401,6 +401,17 @@ def lock_bookings(session: Session, user_id: uuid.UUID) -> None:
 # --- portable query pieces --------------------------------------------------------------------
 
 
+# At most this many values in one IN (…): PostgreSQL takes at most 65,535 bind parameters a statement,
+# and a statement's cost should not grow with the rows a command happens to hold.
+IN_CHUNK = 1000
+
+
+def chunks(values: list, size: int = IN_CHUNK) -> Iterator[list]:
+    """values in consecutive pieces of at most size, for an IN (…) each."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def uuid_prefix_clause(column, prefix: str):
     """`column` (a UUID) starts with `prefix` (hex, dashes optional), on either backend.
 

@@ -310,23 +310,26 @@ def list_tasks(
 
 
 def last_runs(session: Session, tasks: list[AutomationTask]) -> dict[Any, TaskExecution]:
-    """The newest execution of each task, in one query."""
-    if not tasks:
-        return {}
-    newest = (
-        select(TaskExecution.automation_task_id, sa.func.max(TaskExecution.started_at).label("at"))
-        .where(TaskExecution.automation_task_id.in_([t.id for t in tasks]))
-        .group_by(TaskExecution.automation_task_id)
-        .subquery()
-    )
-    query = select(TaskExecution).join(
-        newest,
-        sa.and_(
-            TaskExecution.automation_task_id == newest.c.automation_task_id,
-            TaskExecution.started_at == newest.c.at,
-        ),
-    )
-    return {e.automation_task_id: e for e in session.exec(query)}
+    """The newest execution of each task: one grouped query per IN_CHUNK tasks."""
+    from boo_cli.db import chunks
+
+    found: dict[Any, TaskExecution] = {}
+    for ids in chunks([t.id for t in tasks]):
+        newest = (
+            select(TaskExecution.automation_task_id, sa.func.max(TaskExecution.started_at).label("at"))
+            .where(TaskExecution.automation_task_id.in_(ids))
+            .group_by(TaskExecution.automation_task_id)
+            .subquery()
+        )
+        query = select(TaskExecution).join(
+            newest,
+            sa.and_(
+                TaskExecution.automation_task_id == newest.c.automation_task_id,
+                TaskExecution.started_at == newest.c.at,
+            ),
+        )
+        found.update((e.automation_task_id, e) for e in session.exec(query))
+    return found
 
 
 def set_active(session: Session, task: AutomationTask, active: bool, *, now: datetime) -> AutomationTask:

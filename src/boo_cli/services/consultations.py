@@ -410,13 +410,13 @@ def _ended_by(session: Session, filters: list[Any], now: datetime, limit: int) -
 
 
 def with_notes(session: Session, user: User, consultations: list[Consultation]) -> list[ConsultationRow]:
-    """Each consultation with its note, read in one query."""
-    if not consultations:
-        return []
-    query = select(ConsultationNote).where(
-        *note_scope(user), ConsultationNote.consultation_id.in_([c.id for c in consultations])
-    )
-    notes = {n.consultation_id: n for n in session.exec(query)}
+    """Each consultation with its note, read in one query per IN_CHUNK consultations."""
+    from boo_cli.db import chunks
+
+    notes = {}
+    for ids in chunks([c.id for c in consultations]):
+        query = select(ConsultationNote).where(*note_scope(user), ConsultationNote.consultation_id.in_(ids))
+        notes.update((n.consultation_id, n) for n in session.exec(query))
     return [ConsultationRow(c, notes.get(c.id)) for c in consultations]
 
 

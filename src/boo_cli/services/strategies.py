@@ -270,17 +270,23 @@ def rows_with_progress(session: Session, strategies: list[GrowthStrategy], today
         ),
         else_=0,
     )
-    query = (
-        select(
-            StrategyMilestone.growth_strategy_id,
-            sa.func.count(),
-            sa.func.sum(completed),
-            sa.func.sum(late),
+    from boo_cli.db import chunks
+
+    stats = {}
+    for ids in chunks([s.id for s in strategies]):
+        query = (
+            select(
+                StrategyMilestone.growth_strategy_id,
+                sa.func.count(),
+                sa.func.sum(completed),
+                sa.func.sum(late),
+            )
+            .where(StrategyMilestone.growth_strategy_id.in_(ids))
+            .group_by(StrategyMilestone.growth_strategy_id)
         )
-        .where(StrategyMilestone.growth_strategy_id.in_([s.id for s in strategies]))
-        .group_by(StrategyMilestone.growth_strategy_id)
-    )
-    stats = {row[0]: (int(row[1]), int(row[2] or 0), int(row[3] or 0)) for row in session.exec(query)}
+        stats.update(
+            (row[0], (int(row[1]), int(row[2] or 0), int(row[3] or 0))) for row in session.exec(query)
+        )
     rows = []
     for strategy in strategies:
         total, done, late_count = stats.get(strategy.id, (0, 0, 0))
