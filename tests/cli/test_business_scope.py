@@ -184,7 +184,8 @@ def test_milestone_list_is_the_current_business_s_unless_all_profiles(two):
     rows = milestones_by_business(cli)
     assert {b: r["id"] for b, r in rows.items()} == {b: ids[b]["milestone"] for b in ("Alpha", "Beta")}
     paged = ok(cli("strategy", "milestone", "list", "--all-profiles", "--limit", "1"))
-    assert len(paged.stdout.splitlines()) == 2 and "there are more" in paged.stderr
+    assert len(paged.stdout.splitlines()) == 2
+    assert "Showing 1-1 of 2; the next page: --offset 1 (every row: --all)." in paged.stderr
     refused = cli("strategy", "milestone", "list", "Plan", "--all-profiles")
     assert refused.exit_code == 2
     # --strategy by full id narrows the name search to that strategy, whichever business it is of.
@@ -214,7 +215,8 @@ def test_task_names_are_looked_up_in_the_current_business(two):
     assert [t["id"] for t in cli.json("automate", "list")] == [ids["Alpha"]["task"]]
     paged = ok(cli("automate", "list", "--all-profiles", "--limit", "1"))
     assert paged.stdout.splitlines()[0].startswith("business\tname")
-    assert len(paged.stdout.splitlines()) == 2 and "there are more" in paged.stderr
+    assert len(paged.stdout.splitlines()) == 2
+    assert "Showing 1-1 of 2; the next page: --offset 1 (every row: --all)." in paged.stderr
 
 
 # --- audits -----------------------------------------------------------------------------------
@@ -238,7 +240,8 @@ def test_audits_are_read_in_the_current_business_and_a_full_id_anywhere(two):
     assert sorted((a["business"], a["id"]) for a in listed) == [("Alpha", alpha["id"]), ("Beta", beta["id"])]
     assert [a["id"] for a in cli.json("audit", "list")] == [alpha["id"]]
     paged = ok(cli("audit", "list", "--all-profiles", "--limit", "1"))
-    assert len(paged.stdout.splitlines()) == 2 and "there are more" in paged.stderr
+    assert len(paged.stdout.splitlines()) == 2
+    assert "Showing 1-1 of 2; the next page: --offset 1 (every row: --all)." in paged.stderr
 
 
 def test_audit_plan_checks_only_its_own_business_for_strategies_already_planned(two):

@@ -486,7 +486,7 @@ def test_an_incomplete_audit_is_neither_resumed_nor_finished(session, owner, bus
         audits.record_answer(session, owner, audit, bank, "finance.pricing-review", 3)
     with pytest.raises(Conflict, match="incomplete"):
         audits.complete_audit(session, owner, audit, bank, today=TODAY)
-    assert audits.list_audits(session, owner, business) == [audit]
+    assert audits.list_audits(session, owner, business).rows == [audit]
     assert audits.finished_audits(session, owner, business) == []
     fresh = audits.start_audit(session, owner, business, bank, sections=ALL, today=TODAY)
     assert audits.unfinished_audit(session, owner, business).id == fresh.id
@@ -627,7 +627,7 @@ def test_another_user_reaches_none_of_the_owners_audits(session, owner, business
         audits.get_audit_by_id(session, other, audit.id)
     with pytest.raises(NotFound):
         audits.get_audit(session, other, "latest", theirs)
-    assert audits.list_audits(session, other, theirs) == []
-    assert audits.list_audits(session, other, business) == []  # even given the owner's business
+    assert audits.list_audits(session, other, theirs).rows == []
+    assert audits.list_audits(session, other, business).rows == []  # even given the owner's business
     with pytest.raises(NotAllowed):
         audits.start_audit(session, other, business, bank, sections=ALL, today=TODAY)

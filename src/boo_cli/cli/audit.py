@@ -12,6 +12,7 @@ from boo_cli.cli.context import app_context
 from boo_cli.cli.identity import today_for
 from boo_cli.cli.options import JsonOption, YesOption
 from boo_cli.cli.output import Column, emit_record, emit_table, print_json
+from boo_cli.cli.paging import AllOption, LimitOption, OffsetOption
 from boo_cli.cli.scope import AllProfilesOption
 
 app = typer.Typer(
@@ -194,30 +195,34 @@ def template(
 
 @app.command("list")
 def list_(
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many audits.")] = 100,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    every: AllOption = False,
     all_profiles: AllProfilesOption = False,
     _json: JsonOption = False,
 ) -> None:
     """The current business's audits (--all-profiles: every business's): the one in progress first,
     then newest first, with status and scores."""
     from boo_cli.cli.identity import acting_user
-    from boo_cli.cli.scope import listing, say_more
+    from boo_cli.cli.paging import page_of, say_rest
+    from boo_cli.cli.scope import listing
     from boo_cli.reports.audit import audit_record
     from boo_cli.services import audits
 
+    page = page_of(limit, offset, every)
     bank = _bank()
     with app_context().session(write=False) as session:
         user = acting_user(session)
         seen = listing(session, user, all_profiles)
-        found = audits.list_audits(session, user, seen.profile, limit=limit + 1)
-        shown = found[:limit]
+        found = audits.list_audits(session, user, seen.profile, page=page)
+        shown = found.rows
         emit_table(
             shown,
             seen.columns(AUDIT_COLUMNS, lambda a: a.business_profile_id),
             json_data=[seen.record(audit_record(a, bank), a.business_profile_id) for a in shown],
             empty="No audits yet: boo audit start",
         )
-        say_more(len(found) > limit, len(shown), f"boo audit list --limit {min(limit * 2, 1000)}")
+        say_rest(found)
 
 
 @app.command()

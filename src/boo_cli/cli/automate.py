@@ -10,6 +10,7 @@ import typer
 from boo_cli.cli.context import app_context
 from boo_cli.cli.options import JsonOption, YesOption
 from boo_cli.cli.output import Column, emit_record, emit_table, emit_text, print_json
+from boo_cli.cli.paging import AllOption, LimitOption, OffsetOption
 from boo_cli.cli.scope import AllProfilesOption
 
 app = typer.Typer(
@@ -228,20 +229,24 @@ def add(
 
 @app.command("list")
 def list_(
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many.")] = 100,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    every: AllOption = False,
     all_profiles: AllProfilesOption = False,
     _json: JsonOption = False,
 ) -> None:
     """List the current business's tasks (--all-profiles: every business's): next run, last status."""
     from boo_cli.cli.identity import acting_user
-    from boo_cli.cli.scope import listing, say_more
+    from boo_cli.cli.paging import page_of, say_rest
+    from boo_cli.cli.scope import listing
     from boo_cli.services import automation
 
+    page = page_of(limit, offset, every)
     with app_context().session(write=False) as session:
         user = acting_user(session)
         seen = listing(session, user, all_profiles)
-        found = automation.list_tasks(session, user, seen.profile, limit=limit + 1)
-        tasks = found[:limit]
+        found = automation.list_tasks(session, user, seen.profile, page=page)
+        tasks = found.rows
         last = automation.last_runs(session, tasks)
         emit_table(
             tasks,
@@ -259,15 +264,16 @@ def list_(
             json_data=[seen.record(task_json(t, last.get(t.id)), t.business_profile_id) for t in tasks],
             empty="No tasks yet: boo automate add NAME --cron '0 9 * * MON' --builtin milestone-digest",
         )
-        say_more(len(found) > limit, len(tasks), f"boo automate list --limit {min(limit * 2, 1000)}")
+        say_rest(found)
 
 
 def _show(session, user, task, *, full: bool = False) -> None:
     from boo_cli.cli.automate_runs import emit_runs, execution_json
     from boo_cli.cli.output import local_time
     from boo_cli.services import automation
+    from boo_cli.services.paging import Page
 
-    recent = automation.logs(session, user, task=task, limit=10)
+    recent = automation.logs(session, user, task=task, page=Page(10)).rows
     retries = automation.waiting_retries(session, task)
     if app_context().json:
         print_json(
@@ -498,7 +504,9 @@ def logs(
     since: Annotated[
         str | None, typer.Option("--since", help="Only runs since: 2026-03-01, -7d, yesterday.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many.")] = 50,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    every: AllOption = False,
     run: Annotated[
         str | None, typer.Option("--run", metavar="ID", help="Only this run (id or prefix), in full.")
     ] = None,
@@ -508,10 +516,12 @@ def logs(
     """Show runs with their status, duration and error, newest first; --run ID or --output in full."""
     from boo_cli.cli.automate_runs import emit_run, emit_runs
     from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.paging import page_of, say_rest
     from boo_cli.errors import Invalid
     from boo_cli.services import automation
     from boo_cli.services.dates import parse_since
 
+    page = page_of(limit, offset, every)
     if run and (ref or failed or since):
         raise Invalid("--run names one run: give it without TASK, --failed or --since", field="--run")
     with app_context().session(write=False) as session:
@@ -526,9 +536,10 @@ def logs(
             task=task,
             failed_only=failed,
             since=parse_since(since, zone=user.timezone),
-            limit=limit,
+            page=page,
         )
-        emit_runs(rows, full=output, empty="No runs.")
+        emit_runs(rows.rows, full=output, empty="No runs.")
+        say_rest(rows)
 
 
 @app.command()

@@ -9,6 +9,7 @@ import typer
 from boo_cli.cli.context import app_context
 from boo_cli.cli.options import JsonOption, YesOption
 from boo_cli.cli.output import Column, emit_record, emit_table
+from boo_cli.cli.paging import AllOption, LimitOption, OffsetOption
 from boo_cli.cli.scope import AllProfilesOption
 
 app = typer.Typer(help="Break a strategy into milestones and mark them done.", no_args_is_help=True)
@@ -116,14 +117,19 @@ def list_(
     overdue: Annotated[
         bool, typer.Option("--overdue", help="Only milestones past their target date.")
     ] = False,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many.")] = 100,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    every: AllOption = False,
     all_profiles: AllProfilesOption = False,
     _json: JsonOption = False,
 ) -> None:
     """List the milestones of a strategy, or of the current business (--all-profiles: of every one)."""
-    from boo_cli.cli.scope import Listing, listing, say_more
+    from boo_cli.cli.paging import page_of, say_rest
+    from boo_cli.cli.scope import Listing, listing
     from boo_cli.errors import Invalid
     from boo_cli.services import strategies
+
+    page = page_of(limit, offset, every)
 
     if strategy and all_profiles:
         raise Invalid(
@@ -139,9 +145,9 @@ def list_(
             strategy=owner,
             profile=seen.profile,
             overdue_on=today if overdue else None,
-            limit=limit + 1,
+            page=page,
         )
-        rows = found[:limit]
+        rows = found.rows
         business_of = {m.id: b for m, b in rows}
         emit_table(
             [m for m, _ in rows],
@@ -149,7 +155,7 @@ def list_(
             json_data=[seen.record(milestone_json(m, today), b) for m, b in rows],
             empty="No milestones match.",
         )
-        say_more(len(found) > limit, len(rows), f"boo strategy milestone list --limit {min(limit * 2, 1000)}")
+        say_rest(found)
 
 
 @app.command()

@@ -45,6 +45,7 @@ from boo_cli.services.audit_bank import (
 )
 from boo_cli.services.dates import now_utc
 from boo_cli.services.lookup import MIN_PREFIX, is_full_id
+from boo_cli.services.paging import Page, Paged, fetch
 
 LATEST, PREVIOUS = "latest", "previous"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -80,13 +81,13 @@ def finished_audits(session: Session, user: User, profile: BusinessProfile) -> l
 
 
 def list_audits(
-    session: Session, user: User, profile: BusinessProfile | None, *, limit: int = 100
-) -> list[BusinessAudit]:
-    """The audits of the business (None: of every business of the user), unfinished ones first, then
-    newest first; at most limit."""
+    session: Session, user: User, profile: BusinessProfile | None, *, page: Page | None = None
+) -> Paged:
+    """A page of the audits of the business (None: of every business of the user), unfinished ones
+    first, then newest first."""
     unfinished = BusinessAudit.status == AuditStatus.IN_PROGRESS
     query = select(BusinessAudit).where(*audit_scope(user, profile))
-    return list(session.exec(query.order_by(unfinished.desc(), *_NEWEST_FIRST).limit(limit)))
+    return fetch(session, query.order_by(unfinished.desc(), *_NEWEST_FIRST), page or Page())
 
 
 def unfinished_audit(session: Session, user: User, profile: BusinessProfile) -> BusinessAudit | None:

@@ -25,6 +25,7 @@ from boo_cli.models import AutomationTask, BusinessProfile, TaskExecution, TaskR
 from boo_cli.models.enums import ExecutionStatus
 from boo_cli.services import validation
 from boo_cli.services.lookup import resolve
+from boo_cli.services.paging import Page, Paged, fetch
 
 
 @dataclass(frozen=True)
@@ -298,15 +299,15 @@ def get_task(session: Session, user: User, ref: str, profile: BusinessProfile | 
 
 
 def list_tasks(
-    session: Session, user: User, profile: BusinessProfile | None = None, *, limit: int | None = None
-) -> list[AutomationTask]:
-    """The tasks of one business (None: of every business of the user), by name; at most limit."""
+    session: Session, user: User, profile: BusinessProfile | None = None, *, page: Page | None = None
+) -> Paged:
+    """A page of the tasks of one business (None: of every business of the user), by name."""
     query = (
         select(AutomationTask)
         .where(*task_scope(user, profile))
         .order_by(AutomationTask.task_name, AutomationTask.id)
     )
-    return list(session.exec(query if limit is None else query.limit(limit)))
+    return fetch(session, query, page or Page())
 
 
 def last_runs(session: Session, tasks: list[AutomationTask]) -> dict[Any, TaskExecution]:
@@ -402,9 +403,9 @@ def logs(
     task: AutomationTask | None = None,
     failed_only: bool = False,
     since: datetime | None = None,
-    limit: int = 50,
-) -> list[tuple[TaskExecution, AutomationTask]]:
-    """Executions of the user's tasks, newest first."""
+    page: Page | None = None,
+) -> Paged:
+    """A page of the executions of the user's tasks, newest first, each with its task."""
     query = (
         select(TaskExecution, AutomationTask)
         .join(AutomationTask, AutomationTask.id == TaskExecution.automation_task_id)
@@ -416,8 +417,10 @@ def logs(
         query = query.where(TaskExecution.status == ExecutionStatus.FAILED)
     if since is not None:
         query = query.where(TaskExecution.started_at >= since)
-    query = query.order_by(TaskExecution.started_at.desc(), TaskExecution.attempt.desc()).limit(limit)
-    return [(e, t) for e, t in session.exec(query)]
+    query = query.order_by(TaskExecution.started_at.desc(), TaskExecution.attempt.desc(), TaskExecution.id)
+    paged = fetch(session, query, page or Page())
+    paged.rows = [(e, t) for e, t in paged.rows]
+    return paged
 
 
 def get_run(session: Session, user: User, ref: str) -> tuple[TaskExecution, AutomationTask]:

@@ -21,6 +21,7 @@ from boo_cli.models.enums import MilestoneStatus, Priority, StrategyStatus
 from boo_cli.services import validation
 from boo_cli.services.dates import parse_span
 from boo_cli.services.lookup import resolve
+from boo_cli.services.paging import Page, Paged, fetch
 
 TRANSITIONS: dict[StrategyStatus, frozenset[StrategyStatus]] = {
     StrategyStatus.DRAFT: frozenset({StrategyStatus.ACTIVE}),
@@ -424,13 +425,13 @@ def find_milestones_by_business(
     strategy: GrowthStrategy | None = None,
     profile: BusinessProfile | None = None,
     overdue_on: date | None = None,
-    limit: int | None = None,
-) -> list[tuple[StrategyMilestone, Any]]:
-    """find_milestones, each with the id of the business it belongs to (read in the same query)."""
+    page: Page | None = None,
+) -> Paged:
+    """A page of find_milestones, each with the id of the business it belongs to (same query)."""
     query = _milestones_query(
-        user, (StrategyMilestone, GrowthStrategy.business_profile_id), strategy, profile, overdue_on, limit
+        user, (StrategyMilestone, GrowthStrategy.business_profile_id), strategy, profile, overdue_on, None
     )
-    return [(milestone, business_id) for milestone, business_id in session.exec(query)]
+    return fetch(session, query, page or Page())
 
 
 def _milestones_query(user, columns, strategy, profile, overdue_on, limit):

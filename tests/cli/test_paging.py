@@ -1,0 +1,44 @@
+"""Lists page alike on both backends: --limit, --offset and --all give the same rows in the same order."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+
+from tests.automation.conftest import add_task
+from tests.conftest import init_user
+
+
+@pytest.fixture
+def owner_cli(cli):
+    with time_machine.travel("2026-03-01 12:00:00+00:00", tick=False):
+        init_user(cli, business="Ann's Bakery")
+    return cli
+
+
+def test_pages_put_together_are_the_whole_list_and_the_footer_says_what_is_left(owner_cli):
+    for n in range(7):
+        add_task(owner_cli, f"task {n}", "--every", "1h", "--builtin", "noop")
+    every = [t["name"] for t in owner_cli.json("automate", "list", "--all")]
+    assert every == [f"task {n}" for n in range(7)]
+    pages = [owner_cli.json("automate", "list", "--limit", "3", "--offset", str(o)) for o in (0, 3, 6)]
+    assert [t["name"] for page in pages for t in page] == every
+    first = owner_cli("automate", "list", "--limit", "3")
+    assert first.exit_code == 0
+    assert "Showing 1-3 of 7; the next page: --offset 3 (every row: --all)." in first.stderr
+    last = owner_cli("automate", "list", "--limit", "3", "--offset", "6")
+    assert "Showing" not in last.stderr  # nothing after it
+    assert "Showing" not in owner_cli("--json", "automate", "list", "--limit", "3").stderr
+
+
+def test_the_default_page_is_thirty_rows_and_all_with_limit_is_refused(owner_cli):
+    with time_machine.travel("2026-03-01 12:00:00+00:00", tick=False):
+        for n in range(32):
+            owner_cli("strategy", "add", f"Plan {n:02d}")
+            owner_cli(
+                "strategy", "milestone", "add", f"Plan {n:02d}", f"Step {n:02d}", "--target", "2026-02-01"
+            )
+        assert len(owner_cli.json("strategy", "milestone", "list", "--overdue")) == 30
+        assert len(owner_cli.json("strategy", "milestone", "list", "--overdue", "--all")) == 32
+        refused = owner_cli("strategy", "milestone", "list", "--all", "--limit", "5")
+    assert refused.exit_code == 2 and "--all shows every row" in refused.stderr
