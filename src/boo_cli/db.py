@@ -334,17 +334,15 @@ def set_actor(session: Session, user_id: uuid.UUID | None) -> None:
             session.info["actor_applied"] = (session.get_transaction(), user_id)
 
 
-def set_actor_in(session: Session, query, user_id_column):
-    """The query, also naming as the acting user the owner it reads (user_id_column), in the same
-    round trip on PostgreSQL: for a transaction that learns whom it acts for from its first read.
-    Call actor_read(session, user_id) with the id it returned."""
-    if session.connection().dialect.name != "postgresql":
-        return query
-    return query.add_columns(sa.func.set_config("boo.user_id", sa.cast(user_id_column, sa.String), True))
+def actor_column(user_id_column):
+    """A column that names user_id_column's value as the acting user (PostgreSQL): added to a
+    transaction's first read, it saves the round trip of set_actor when that read tells whom the
+    transaction acts for. Call actor_read(session, user_id) with the id the read returned."""
+    return sa.func.set_config("boo.user_id", sa.cast(user_id_column, sa.String), True)
 
 
 def actor_read(session: Session, user_id: uuid.UUID) -> None:
-    """After a set_actor_in query: the actor is named (PostgreSQL) or only needs noting (SQLite)."""
+    """After a read with actor_column: the actor is named (PostgreSQL) or only needs noting (SQLite)."""
     session.info["actor_id"] = user_id
     if session.connection().dialect.name == "postgresql":
         session.info["actor_applied"] = (session.get_transaction(), user_id)

@@ -269,16 +269,8 @@ def _claim(engine, task_id, clock: Clock, host_id: uuid.UUID | None = None) -> C
     runner won; a Claim with slot None when the task's missed slots were skipped."""
     try:
         with db.new_session(engine) as session, session.begin():
-            query = (
-                _task_with_owner()
-                .where(
-                    AutomationTask.id == task_id,
-                    AutomationTask.is_active.is_(True),
-                    runnable_here(host_id),  # this host may have been denied them since the query
-                )
-                .with_for_update(skip_locked=True, of=AutomationTask)
-            )
-            row = session.exec(db.set_actor_in(session, query, User.id)).first()
+            query = _claim_query(host_id, session.connection().dialect.name == "postgresql")
+            row = session.exec(query, params={"task_id": task_id}).first()
             now = clock()
             if row is None or row[0].next_run_at is None or row[0].next_run_at > now:
                 return None  # locked by, or already advanced by, another runner
@@ -304,13 +296,37 @@ def _claim(engine, task_id, clock: Clock, host_id: uuid.UUID | None = None) -> C
         return None  # another runner inserted the same (task, slot, attempt) first
 
 
-def _advance(session, task_id, next_run_at: datetime | None, ran_at: datetime | None = None) -> None:
-    values: dict[str, Any] = {"next_run_at": next_run_at}
-    if ran_at is not None:
-        values["last_run_at"] = ran_at
-    session.connection().execute(
-        sa.update(AutomationTask.__table__).where(AutomationTask.__table__.c.id == task_id).values(**values)
+@cache
+def _claim_query(host_id: uuid.UUID | None, postgres: bool):
+    """The claim's read, built once per run-due: the task (if still active, due to this host and not
+    locked by another runner) with its owner and business; on PostgreSQL it also names the owner as
+    the transaction's actor."""
+    query = (
+        _task_with_owner()
+        .where(
+            AutomationTask.id == sa.bindparam("task_id"),
+            AutomationTask.is_active.is_(True),
+            runnable_here(host_id),  # this host may have been denied them since the query
+        )
+        .with_for_update(skip_locked=True, of=AutomationTask)
     )
+    return query.add_columns(db.actor_column(User.id)) if postgres else query
+
+
+def _advance(session, task_id, next_run_at: datetime | None, ran_at: datetime | None = None) -> None:
+    params = {"task_id": task_id, "next_run_at": next_run_at}
+    if ran_at is not None:
+        params["last_run_at"] = ran_at
+    session.connection().execute(_advance_statement(ran_at is not None), params)
+
+
+@cache
+def _advance_statement(ran: bool) -> sa.Update:
+    table = AutomationTask.__table__
+    values = {"next_run_at": sa.bindparam("next_run_at")}
+    if ran:
+        values["last_run_at"] = sa.bindparam("last_run_at")
+    return sa.update(table).where(table.c.id == sa.bindparam("task_id")).values(**values)
 
 
 def _claim_retry(engine, retry_id, clock: Clock, host_id: uuid.UUID | None) -> Claim | None:
