@@ -261,7 +261,9 @@ def list_(
                 ],
                 lambda t: t.business_profile_id,
             ),
-            json_data=[seen.record(task_json(t, last.get(t.id)), t.business_profile_id) for t in tasks],
+            json_data=lambda: [
+                seen.record(task_json(t, last.get(t.id)), t.business_profile_id) for t in tasks
+            ],
             empty="No tasks yet: boo automate add NAME --cron '0 9 * * MON' --builtin milestone-digest",
         )
         say_rest(found)

@@ -125,9 +125,11 @@ def emit_table(
     json_data: Any = None,
     empty: str = "Nothing to show.",
 ) -> None:
-    """A list of records: a Rich table, or with --json a JSON array (json_data overrides the rows)."""
+    """A list of records: a Rich table, or with --json a JSON array (json_data overrides the rows;
+    a callable is called only for --json, so a table never pays for the JSON it does not show)."""
     if app_context().json:
-        print_json(json_data if json_data is not None else list(rows))
+        data = json_data() if callable(json_data) else json_data
+        print_json(data if data is not None else list(rows))
         return
     if not rows:
         app_context().say(empty)
