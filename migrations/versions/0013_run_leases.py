@@ -62,7 +62,9 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TABLE task_retries ENABLE ROW LEVEL SECURITY")
         op.execute("ALTER TABLE task_retries FORCE ROW LEVEL SECURITY")
-        op.execute(f"CREATE POLICY boo_owner ON task_retries USING (boo_current_user_id() IS NULL OR {OWNED})")
+        op.execute(
+            f"CREATE POLICY boo_owner ON task_retries USING (boo_current_user_id() IS NULL OR {OWNED})"
+        )
 
 
 def downgrade() -> None:
