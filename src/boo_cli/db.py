@@ -331,7 +331,7 @@ def set_actor(session: Session, user_id: uuid.UUID | None) -> None:
         connection = session.connection()  # may begin it, and the begin names the actor already
         if session.info.get("actor_applied") != (session.get_transaction(), user_id):
             _apply_actor(connection, user_id)
-            session.info["actor_applied"] = (session.get_transaction(), user_id)
+            _note_applied(session, user_id)
 
 
 def actor_column(user_id_column):
@@ -345,7 +345,12 @@ def actor_read(session: Session, user_id: uuid.UUID) -> None:
     """After a read with actor_column: the actor is named (PostgreSQL) or only needs noting (SQLite)."""
     session.info["actor_id"] = user_id
     if session.connection().dialect.name == "postgresql":
-        session.info["actor_applied"] = (session.get_transaction(), user_id)
+        _note_applied(session, user_id)
+
+
+def _note_applied(session: Session, user_id: uuid.UUID | None) -> None:
+    """Remember that this transaction has named user_id as its actor, so it is not named twice."""
+    session.info["actor_applied"] = (session.get_transaction(), user_id)
 
 
 def actor_of(session: Session) -> uuid.UUID | None:
@@ -369,7 +374,7 @@ def _install_session_hooks(session: Session) -> None:
             connection.exec_driver_sql("SET TRANSACTION READ ONLY")
         if sess.info.get("actor_id"):
             _apply_actor(connection, sess.info["actor_id"])
-        sess.info["actor_applied"] = (sess.get_transaction(), sess.info.get("actor_id"))
+        _note_applied(sess, sess.info.get("actor_id"))
 
     event.listen(session, "before_flush", record_changes)
 

@@ -335,16 +335,15 @@ def _claim_retry(engine, retry_id, clock: Clock, host_id: uuid.UUID | None) -> C
     try:
         with db.new_session(engine) as session, session.begin():
             row = session.exec(
-                select(TaskRetry, AutomationTask, User, BusinessProfile)
-                .join(AutomationTask, AutomationTask.id == TaskRetry.automation_task_id)
-                .join(BusinessProfile, BusinessProfile.id == AutomationTask.business_profile_id)
-                .join(User, User.id == BusinessProfile.user_id)
+                _task_with_owner()
+                .add_columns(TaskRetry)
+                .join(TaskRetry, TaskRetry.automation_task_id == AutomationTask.id)
                 .where(TaskRetry.id == retry_id, runnable_here(host_id))
                 .with_for_update(skip_locked=True, of=TaskRetry)
             ).first()
             if row is None:
                 return None
-            retry, task, owner, profile = row
+            task, owner, profile, retry = row
             db.set_actor(session, owner.id)
             if not session.execute(sa.delete(TaskRetry).where(TaskRetry.id == retry_id)).rowcount:
                 return None

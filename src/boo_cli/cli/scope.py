@@ -77,10 +77,3 @@ def listing(session: Session, user: User, all_profiles: bool) -> Listing:
     if not all_profiles:
         return Listing(current_business(session, user))
     return Listing(None, {p.id: p.business_name for p in profiles.list_profiles(session, user)})
-
-
-def say_more(has_more: bool, shown: int, how: str) -> None:
-    """Tell (on stderr, never in JSON) that the list goes on past what was shown."""
-    ctx = app_context()
-    if has_more and not ctx.json:
-        ctx.say(f"Showing the first {shown}; there are more: {how}.")
