@@ -144,7 +144,7 @@ def test_all_profiles_lists_every_business_with_a_business_column_and_stays_page
     assert "business" not in cli.json("strategy", "list")[0]
     first_page = ok(cli("strategy", "list", "--all-profiles", "--limit", "1"))
     assert len(first_page.stdout.splitlines()) == 2
-    assert "more with --page 2" in first_page.stderr
+    assert "Showing 1-1 of 2; the next page: --offset 1" in first_page.stderr
 
 
 # --- milestones -------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def one_line_error(result, code: int) -> str:
 
 
 def everything(cli) -> list[dict]:
-    return cli.json("consult", "list", "--all")
+    return cli.json("consult", "list", "--any-time")
 
 
 # --- booking and time zones -------------------------------------------------------------------
@@ -284,7 +284,7 @@ def test_private_notes_stay_out_of_every_output_unless_asked_for(ann, tmp_path):
         ["consult", "note", ref, "--summary", "Public summary", "--action", "Do it", "--internal", SECRET],
         ["consult", "note", "edit", ref, "--insight", "An insight"],
         ["consult", "list"],
-        ["consult", "list", "--all"],
+        ["consult", "list", "--any-time"],
         ["consult", "show", ref],
         ["consult", "note", "show", ref],
         ["consult", "export", ref],
@@ -308,7 +308,7 @@ def test_private_notes_stay_out_of_every_output_unless_asked_for(ann, tmp_path):
 
     for args in (
         ["consult", "list", "--include-internal"],
-        ["consult", "list", "--all", "--include-internal"],
+        ["consult", "list", "--any-time", "--include-internal"],
         ["consult", "show", ref, "--include-internal"],
         ["consult", "note", "show", ref, "--include-internal"],
         ["consult", "export", ref, "--include-internal"],
@@ -443,7 +443,7 @@ def test_another_user_cannot_reach_a_consultation(ann, command):
     result = ann("consult", *args)
     assert "no consultation" in one_line_error(result, 1)
     assert SECRET not in result.stdout
-    assert ann.json("consult", "list", "--all") == []
+    assert ann.json("consult", "list", "--any-time") == []
     assert "VEVENT" not in ann("consult", "export", "--format", "ics").stdout
     login(ann, "ann@example.com")
     still = ann.json("consult", "show", c["id"], "--include-internal")

@@ -99,7 +99,7 @@ def test_search_matches_client_email_or_title_ignoring_case(ann):
     ann("consult", "book", "--at", "2026-04-04 10:00")
 
     def found(text: str) -> list[str]:
-        return [c["event_title"] for c in ann.json("consult", "list", "--all", "--search", text)]
+        return [c["event_title"] for c in ann.json("consult", "list", "--any-time", "--search", text)]
 
     assert found("acme") == ["Kick-off"]
     assert found("KICK") == ["Kick-off"]
@@ -108,7 +108,7 @@ def test_search_matches_client_email_or_title_ignoring_case(ann):
     assert found("%") == ["100% growth plan"]  # % is a character here, not a wildcard
     assert found("_") == []
     assert len(found("consult")) == 0  # the made-up event title is not searched, only what was typed
-    assert len(ann.json("consult", "list", "--all")) == 4
+    assert len(ann.json("consult", "list", "--any-time")) == 4
     empty = ann("consult", "list", "--search", "nobody")
     assert empty.exit_code == 0 and "No consultations match." in empty.stderr + empty.stdout
 
@@ -126,7 +126,7 @@ def test_bad_client_details_are_refused_and_nothing_booked(ann, args, words):
     result = ann("consult", "book", "--at", "2026-04-01 10:00", *args)
     assert result.exit_code == 2, result.stdout
     assert words in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    assert ann.json("consult", "list", "--all") == []
+    assert ann.json("consult", "list", "--any-time") == []
 
 
 def test_edit_changes_and_clears_details_and_the_calendar_sees_a_new_sequence(ann):

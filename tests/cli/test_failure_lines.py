@@ -324,7 +324,8 @@ def test_control_characters_in_a_message_are_shown_escaped(cli):
 
 def test_a_page_beyond_any_list_is_a_usage_error(cli):
     init_user(cli, business="Shop")
-    assert "--page" in assert_one_line(cli("strategy", "list", "--page", "1" * 40), 2)
+    for option in ("--offset", "--limit"):
+        assert option in assert_one_line(cli("strategy", "list", option, "1" * 40), 2)
 
 
 def test_a_first_command_that_fails_prints_one_line(bare_cli):

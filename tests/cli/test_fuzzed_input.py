@@ -92,7 +92,7 @@ PLAUSIBLE = {
     "--format": ["md", "json", "csv", "toml", "html", "ics", "text"],
     "--stage": ["idea"],
     "--limit": ["5"],
-    "--page": ["1"],
+    "--offset": ["0"],
     "--top": ["3"],
     "--count": ["3"],
     "--timeline": ["90d"],

@@ -161,9 +161,18 @@ def test_every_list_board_search_and_export_works_with_seventy_thousand_rows(see
     tasks = json.loads(run(cli, "--json", "automate", "list", "--limit", "1000").stdout)
     assert len(tasks) == 1000 and {t["last_status"] for t in tasks} == {"success"}
     assert len(json.loads(run(cli, "--json", "automate", "logs", "--limit", "1000").stdout)) == 1000
-    assert len(json.loads(run(cli, "--json", "consult", "list", "--all", "--limit", "1000").stdout)) == 1000
+    assert (
+        len(json.loads(run(cli, "--json", "consult", "list", "--any-time", "--limit", "1000").stdout)) == 1000
+    )
     found = json.loads(run(cli, "--json", "strategy", "search", "zebra", "--limit", "500").stdout)
     assert len(found) == 500
+    # --all streams every row, in JSON and through a pipe, with nothing lost between batches.
+    every = json.loads(run(cli, "--json", "automate", "logs", "--all").stdout)
+    assert len(every) == ROWS and len({r["id"] for r in every}) == ROWS
+    lines = run(cli, "strategy", "list", "--all", "--sort", "name").stdout.splitlines()
+    assert len(lines) == ROWS + 1 and len(set(lines)) == ROWS + 1
+    found = run(cli, "--json", "strategy", "search", "rare zebra", "--all").stdout
+    assert len(json.loads(found)) == ROWS // 5
     ics = tmp_path / "all.ics"
     run(cli, "consult", "export", "--ics", str(ics))
     assert ics.read_text().count("BEGIN:VEVENT") == ROWS

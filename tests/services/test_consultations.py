@@ -14,6 +14,7 @@ from boo_cli.models import Consultation
 from boo_cli.models.enums import ConsultationStatus, ConsultationType
 from boo_cli.services import accounts, consultations, dates, profiles, strategies
 from boo_cli.services.consultations import NoteFields
+from boo_cli.services.paging import Page
 from tests.conftest import PASSWORD
 
 # Friday 27 March 2026, 10:00 in Berlin; Berlin springs forward on Sunday 29 March at 02:00.
@@ -311,13 +312,23 @@ def test_list_windows_filters_and_order(session, owner, other):
     consultations.book(session, other, when="2026-04-01 10:00", now=NOW)
 
     def ids(**kw):
-        return [r.consultation.id for r in consultations.list_consultations(session, owner, now=NOW, **kw)]
+        found = consultations.list_consultations(session, owner, now=NOW, **kw)
+        return [r.consultation.id for r in found.rows]
+
+    def page(limit, offset=0):
+        found = consultations.list_consultations(session, owner, now=NOW, page=Page(limit, offset))
+        return [r.consultation.id for r in found.rows], found.more
 
     assert ids() == [running.id, soon.id, later.id]
-    assert ids(limit=2) == [running.id, soon.id]
+    # The one in progress is read apart from the rest; pages run across the seam alike.
+    assert page(1) == ([running.id], 2)
+    assert page(2) == ([running.id, soon.id], 1)
+    assert page(1, 1) == ([soon.id], 1)
+    assert page(5, 2) == ([later.id], 0)
+    assert page(5, 3) == ([], 0)
     assert ids(window="past") == [done.id]
-    assert ids(window="all") == [dropped.id, later.id, soon.id, running.id, done.id]
-    assert ids(window="all", status="cancelled") == [dropped.id]
+    assert ids(window="any") == [dropped.id, later.id, soon.id, running.id, done.id]
+    assert ids(window="any", status="cancelled") == [dropped.id]
     assert ids(status="cancelled") == [dropped.id]
     assert ids(type="audit") == [soon.id]
     assert ids(window="past", type="follow-up") == []
@@ -329,7 +340,7 @@ def test_list_returns_each_note_with_its_consultation(session, owner):
     a = book(session, owner, "2026-03-30 10:00")
     b = book(session, owner, "2026-03-31 10:00")
     note = consultations.write_note(session, owner, b, NoteFields(summary="Pricing"))
-    rows = consultations.list_consultations(session, owner, now=NOW)
+    rows = consultations.list_consultations(session, owner, now=NOW).rows
     assert [(r.consultation.id, r.note) for r in rows] == [(a.id, None), (b.id, note)]
 
 

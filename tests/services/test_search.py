@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from boo_cli.errors import Invalid
 from boo_cli.models import BusinessProfile, GrowthStrategy, User
+from boo_cli.services.paging import Page
 from boo_cli.services.search import search_profiles, search_strategies
 
 
@@ -31,8 +32,8 @@ def owners(session):
     return ada, bob
 
 
-def names(rows) -> list[str]:
-    return [getattr(r, "business_name", None) or r.strategy_name for r in rows]
+def names(found) -> list[str]:
+    return [getattr(r, "business_name", None) or r.strategy_name for r in found.rows]
 
 
 def test_profile_search_matches_name_and_industry_within_the_user(session, owners):
@@ -60,9 +61,9 @@ def test_words_are_stemmed_alike_on_both_backends(session, owners):
 
 def test_search_text_is_never_query_syntax(session, owners):
     ada, _ = owners
-    for text in ['"design', "design OR bakery", "NEAR(design)", "design*", "'; DROP TABLE users; --", "a:b"]:
+    for text in ['"design', "NEAR(design)", "design*", "'; DROP TABLE users; --", "a:b", "x & !y | z", "(a"]:
         search_profiles(session, ada.id, text)  # no syntax error, whatever the backend
-    assert names(search_profiles(session, ada.id, "design OR bakery")) == []
+    assert names(search_profiles(session, ada.id, "NEAR(bakery)")) == []  # NEAR is a word here
 
 
 def test_a_query_without_words_is_refused(session, owners):
@@ -73,20 +74,20 @@ def test_a_query_without_words_is_refused(session, owners):
 
 def test_edits_and_deletes_are_seen_by_the_index(session, owners):
     ada, _ = owners
-    bakery = search_profiles(session, ada.id, "bakery")[0]
+    bakery = search_profiles(session, ada.id, "bakery").rows[0]
     bakery.business_name = "Ada Patisserie"
     session.flush()
-    assert search_profiles(session, ada.id, "bakery") == []
+    assert search_profiles(session, ada.id, "bakery").rows == []
     assert names(search_profiles(session, ada.id, "patisserie")) == ["Ada Patisserie"]
     session.delete(bakery)
     session.flush()
-    assert search_profiles(session, ada.id, "patisserie") == []
+    assert search_profiles(session, ada.id, "patisserie").rows == []
 
 
 def test_strategy_search_stays_within_the_users_businesses(session, owners):
     ada, bob = owners
-    mine = search_profiles(session, ada.id, "bakery")[0]
-    theirs = search_profiles(session, bob.id, "design")[0]
+    mine = search_profiles(session, ada.id, "bakery").rows[0]
+    theirs = search_profiles(session, bob.id, "design").rows[0]
     session.add(
         GrowthStrategy(
             business_profile_id=mine.id,
@@ -110,7 +111,86 @@ def test_strategy_search_stays_within_the_users_businesses(session, owners):
     assert names(search_strategies(session, ada.id, "newsletter")) == ["Paid newsletter"]
     assert names(search_strategies(session, bob.id, "newsletter")) == ["Newsletter"]
     assert names(search_strategies(session, ada.id, "catering", profile_id=mine.id)) == ["Catering"]
-    assert search_strategies(session, ada.id, "catering", profile_id=theirs.id) == []
+    assert search_strategies(session, ada.id, "catering", profile_id=theirs.id).rows == []
+
+
+# A fixed corpus: the same query finds the same rows on both backends.
+CORPUS = [
+    ("Rare zebra", "a rare zebra sighting"),
+    ("Zebra rare", "the zebra is rare"),
+    ("Lion tour", "lions and growth"),
+    ("Growing pains", "growth hurts"),
+    ("Old plan", "draft pricing plan"),
+    ("New plan", "final pricing plan"),
+    ("E-mail course", "an email course"),
+]
+
+
+@pytest.fixture
+def corpus(session, owners):
+    ada, _ = owners
+    (business,) = search_profiles(session, ada.id, "bakery").rows
+    for name, description in CORPUS:
+        session.add(
+            GrowthStrategy(business_profile_id=business.id, strategy_name=name, description=description)
+        )
+    session.flush()
+    return ada
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"rare zebra"', {"Rare zebra"}),  # a phrase: the words side by side, in order
+        ("rare zebra", {"Rare zebra", "Zebra rare"}),
+        ("zebra OR lion", {"Rare zebra", "Zebra rare", "Lion tour"}),
+        ("zebra or lion", {"Rare zebra", "Zebra rare", "Lion tour"}),
+        ("pricing plan -draft", {"New plan"}),
+        ('zebra -"rare zebra"', {"Zebra rare"}),
+        ("grow*", {"Lion tour", "Growing pains"}),
+        ("plan -draft OR lions", {"New plan", "Lion tour"}),  # OR binds loosest
+        ("e-mail", {"E-mail course"}),  # a hyphen inside a word excludes nothing
+    ],
+)
+def test_search_syntax_finds_the_same_rows_on_both_backends(session, corpus, query, expected):
+    assert set(names(search_strategies(session, corpus.id, query))) == expected
+
+
+def test_a_search_of_only_exclusions_is_one_clear_error(session, corpus):
+    for query in ("-zebra", "plan OR -zebra", '-"rare zebra"'):
+        with pytest.raises(Invalid, match="not only words to leave out"):
+            search_strategies(session, corpus.id, query)
+    with pytest.raises(Invalid, match="at most 16 words"):
+        search_strategies(session, corpus.id, " ".join(["word"] * 17))
+
+
+def test_search_pages_in_rank_order(session, corpus):
+    first = search_strategies(session, corpus.id, "plan OR zebra", page=Page(2))
+    rest = search_strategies(session, corpus.id, "plan OR zebra", page=Page(2, 2))
+    assert (len(first.rows), first.more, len(rest.rows), rest.more) == (2, 2, 2, 0)
+    every = {s.id for s in first.rows + rest.rows}
+    assert len(every) == 4
+
+
+def explain(session, sql: str, params: dict) -> str:
+    prefix = "EXPLAIN " if session.get_bind().dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
+    return "\n".join(str(row[-1]) for row in session.execute(sa.text(prefix + sql), params))
+
+
+def test_search_ranks_through_the_index_without_sorting_every_hit(session, corpus):
+    from boo_cli.services.search import STRATEGIES, statement
+
+    query = statement(session, STRATEGIES, "plan", GrowthStrategy.business_profile_id.is_not(None)).limit(20)
+    compiled = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        plan = explain(session, str(compiled), {})
+        assert "idx_growth_strategies_search" in plan
+        assert "search_vector" in str(compiled)  # ranked by the stored vector, not the text again
+    else:
+        plan = explain(session, str(compiled), {})
+        assert "growth_strategies_fts VIRTUAL TABLE" in plan
+        assert "TEMP B-TREE" not in plan  # FTS5 orders by its own rank
 
 
 @pytest.mark.parametrize("backend", ["postgres"])  # SQLite's search joins its FTS5 table by construction

@@ -10,6 +10,7 @@ from boo_cli.errors import Conflict, Invalid, NotFound
 from boo_cli.models.enums import MilestoneStatus, StrategyStatus
 from boo_cli.models.types import Span
 from boo_cli.services import accounts, profiles, strategies
+from boo_cli.services.paging import Page
 from tests.conftest import PASSWORD
 
 TODAY = date(2026, 3, 2)
@@ -121,10 +122,10 @@ def test_list_filters_sorts_and_pages(session, owner, business):
     assert names(
         strategies.list_strategies(session, owner, business, today=date(2026, 3, 5), overdue=True)
     ) == ["Mid"]
-    first = strategies.list_strategies(session, owner, business, today=TODAY, sort="name", limit=2)
-    assert (names(first), first.has_more) == (["High", "Low"], True)
-    page = strategies.list_strategies(session, owner, business, today=TODAY, sort="name", limit=2, offset=2)
-    assert (names(page), page.has_more) == (["Mid"], False)
+    first = strategies.list_strategies(session, owner, business, today=TODAY, sort="name", page=Page(2))
+    assert (names(first), first.more) == (["High", "Low"], 1)
+    page = strategies.list_strategies(session, owner, business, today=TODAY, sort="name", page=Page(2, 2))
+    assert (names(page), page.more) == (["Mid"], 0)
     assert {low.id, high.id, mid.id} == {
         r.strategy.id
         for r in strategies.board(session, owner, business, today=TODAY)[StrategyStatus.DRAFT]
@@ -214,4 +215,4 @@ def test_search_stays_in_the_business_and_ranks(session, owner, business):
     other = profiles.add_profile(session, owner, name="Second business")
     add(session, owner, other, name="Other newsletter")
     found = search_strategies(session, owner.id, "newsletter", profile_id=business.id)
-    assert [s.strategy_name for s in found] == ["Newsletter", "Podcast"]
+    assert [s.strategy_name for s in found.rows] == ["Newsletter", "Podcast"]

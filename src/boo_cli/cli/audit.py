@@ -11,7 +11,7 @@ import typer
 from boo_cli.cli.context import app_context
 from boo_cli.cli.identity import today_for
 from boo_cli.cli.options import JsonOption, YesOption
-from boo_cli.cli.output import Column, emit_record, emit_table, print_json
+from boo_cli.cli.output import Column, emit_record, emit_rows, emit_table, print_json
 from boo_cli.cli.paging import AllOption, LimitOption, OffsetOption
 from boo_cli.cli.scope import AllProfilesOption
 
@@ -215,11 +215,10 @@ def list_(
         user = acting_user(session)
         seen = listing(session, user, all_profiles)
         found = audits.list_audits(session, user, seen.profile, page=page)
-        shown = found.rows
-        emit_table(
-            shown,
+        emit_rows(
+            found,
             seen.columns(AUDIT_COLUMNS, lambda a: a.business_profile_id),
-            json_data=[seen.record(audit_record(a, bank), a.business_profile_id) for a in shown],
+            record=lambda a: seen.record(audit_record(a, bank), a.business_profile_id),
             empty="No audits yet: boo audit start",
         )
         say_rest(found)

@@ -9,7 +9,7 @@ import typer
 
 from boo_cli.cli.context import app_context
 from boo_cli.cli.options import JsonOption, YesOption
-from boo_cli.cli.output import Column, emit_record, emit_table, emit_text, print_json
+from boo_cli.cli.output import Column, emit_record, emit_rows, emit_text, print_json
 from boo_cli.cli.paging import AllOption, LimitOption, OffsetOption
 from boo_cli.cli.scope import AllProfilesOption
 
@@ -137,7 +137,8 @@ def _specs(
     return trigger, action
 
 
-def task_json(task, last=None) -> dict:
+def task_json(task, last=None, *, when: str | None = None) -> dict:
+    """A task as JSON; when: its trigger already described (a list describes each once)."""
     from boo_cli.services.automation import describe_action, describe_trigger
 
     return {
@@ -146,7 +147,7 @@ def task_json(task, last=None) -> dict:
         "type": task.task_type,
         "description": task.description,
         "enabled": bool(task.is_active),
-        "trigger": describe_trigger(task),
+        "trigger": when if when is not None else describe_trigger(task),
         "action": describe_action(task),
         "trigger_config": task.trigger_config,
         "action_config": task.action_config,
@@ -246,24 +247,22 @@ def list_(
         user = acting_user(session)
         seen = listing(session, user, all_profiles)
         found = automation.list_tasks(session, user, seen.profile, page=page)
-        tasks = found.rows
-        last = automation.last_runs(session, tasks)
-        emit_table(
-            tasks,
+        # Each task's trigger described, and its last run read, once per batch of tasks shown.
+        shown = found.each(lambda tasks: automation.listed_tasks(session, tasks))
+        emit_rows(
+            shown,
             seen.columns(
                 [
-                    Column("name", lambda t: t.task_name, style="bold"),
-                    Column("type", lambda t: t.task_type),
-                    Column("when", automation.describe_trigger),
-                    Column("next run", lambda t: t.next_run_at if t.is_active else None),
-                    Column("last", lambda t: last[t.id].status if t.id in last else None),
-                    Column("enabled", lambda t: bool(t.is_active)),
+                    Column("name", lambda r: r.task.task_name, style="bold"),
+                    Column("type", lambda r: r.task.task_type),
+                    Column("when", lambda r: r.when),
+                    Column("next run", lambda r: r.task.next_run_at if r.task.is_active else None),
+                    Column("last", lambda r: r.last.status if r.last else None),
+                    Column("enabled", lambda r: bool(r.task.is_active)),
                 ],
-                lambda t: t.business_profile_id,
+                lambda r: r.task.business_profile_id,
             ),
-            json_data=lambda: [
-                seen.record(task_json(t, last.get(t.id)), t.business_profile_id) for t in tasks
-            ],
+            record=lambda r: seen.record(task_json(r.task, r.last, when=r.when), r.task.business_profile_id),
             empty="No tasks yet: boo automate add NAME --cron '0 9 * * MON' --builtin milestone-digest",
         )
         say_rest(found)
@@ -275,7 +274,8 @@ def _show(session, user, task, *, full: bool = False) -> None:
     from boo_cli.services import automation
     from boo_cli.services.paging import Page
 
-    recent = automation.logs(session, user, task=task, page=Page(10)).rows
+    latest = automation.logs(session, user, task=task, page=Page(10))
+    recent = latest.rows
     retries = automation.waiting_retries(session, task)
     if app_context().json:
         print_json(
@@ -320,7 +320,7 @@ def _show(session, user, task, *, full: bool = False) -> None:
     )
     if full:
         emit_text("")
-    emit_runs(recent, full=full, empty="No runs yet.")
+    emit_runs(latest, full=full, empty="No runs yet.")
 
 
 @app.command()
@@ -540,7 +540,7 @@ def logs(
             since=parse_since(since, zone=user.timezone),
             page=page,
         )
-        emit_runs(rows.rows, full=output, empty="No runs.")
+        emit_runs(rows, full=output, empty="No runs.")
         say_rest(rows)
 
 

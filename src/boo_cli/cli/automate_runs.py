@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from boo_cli.cli.context import app_context
-from boo_cli.cli.output import Column, emit_record, emit_table, emit_text, print_json, shown_on_terminal
+from boo_cli.cli.output import Column, emit_record, emit_rows, emit_text, print_json, shown_on_terminal
 
 # What a run captured, printed verbatim after its record (never in a table cell, where it could be cut).
 CAPTURED = ("stdout", "stderr", "response")
@@ -62,21 +62,22 @@ EXECUTION_COLUMNS = [
 ]
 
 
-def emit_runs(rows: list, *, full: bool, empty: str) -> None:
-    """Runs as a table, or with full=True each run in full (error and captured output included).
-    --json always holds everything."""
+def emit_runs(found: Any, *, full: bool, empty: str) -> None:
+    """Runs (a services.paging.Paged of (run, task)) as a table, or with full=True each run in full
+    (error and captured output included). --json always holds everything."""
     ctx = app_context()
-    if ctx.json:
-        print_json([execution_json(e, t) for e, t in rows])
-    elif not full:
-        emit_table(rows, EXECUTION_COLUMNS, empty=empty)
-    elif not rows:
-        ctx.say(empty)
-    else:
-        for n, (execution, task) in enumerate(rows):
-            if n:
+    if ctx.json or not full:
+        emit_rows(found, EXECUTION_COLUMNS, record=lambda pair: execution_json(*pair), empty=empty)
+        return
+    shown = 0
+    for batch in found.batches():
+        for execution, task in batch:
+            if shown:
                 emit_text("")
             emit_run(execution, task)
+            shown += 1
+    if not shown:
+        ctx.say(empty)
 
 
 def emit_run(execution, task) -> None:

@@ -9,7 +9,8 @@ import typer
 
 from boo_cli.cli.context import app_context
 from boo_cli.cli.options import JsonOption
-from boo_cli.cli.output import Column, emit_record, emit_table, local_time
+from boo_cli.cli.output import Column, emit_record, emit_rows, local_time
+from boo_cli.cli.paging import AllOption, LimitOption, OffsetOption
 
 app = typer.Typer(
     help="Book consultations, keep their notes, and export them to your calendar.", no_args_is_help=True
@@ -202,7 +203,9 @@ def book(
 @app.command("list")
 def list_(
     past: Annotated[bool, typer.Option("--past", help="Those that are over, latest first.")] = False,
-    all_: Annotated[bool, typer.Option("--all", help="Every consultation, latest first.")] = False,
+    any_time: Annotated[
+        bool, typer.Option("--any-time", help="Upcoming and past together, latest first.")
+    ] = False,
     status: Annotated[
         str | None, typer.Option("--status", help="Only this status: scheduled, completed, cancelled.")
     ] = None,
@@ -215,31 +218,36 @@ def list_(
             help="Only those whose client, email or title contains this (any case).",
         ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many.")] = 50,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    every: AllOption = False,
     include_internal: InternalOpt = False,
     _json: JsonOption = False,
 ) -> None:
-    """List your consultations: upcoming (scheduled, not yet over) unless --past or --all."""
+    """List your consultations: upcoming (scheduled, not yet over) unless --past or --any-time."""
     from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.paging import page_of, say_rest
     from boo_cli.errors import Invalid
     from boo_cli.services import consultations
 
-    if past and all_:
-        raise Invalid("give --past or --all, not both")
-    window = "all" if all_ else "past" if past else "upcoming"
+    if past and any_time:
+        raise Invalid("give --past or --any-time, not both", field="--any-time")
+    page = page_of(limit, offset, every)
+    window = "any" if any_time else "past" if past else "upcoming"
     with app_context().session(write=False) as session:
         user = acting_user(session)
-        rows = consultations.list_consultations(
-            session, user, window=window, status=status, type=type_, search=search, limit=limit
+        found = consultations.list_consultations(
+            session, user, window=window, status=status, type=type_, search=search, page=page
         )
-        emit_table(
-            rows,
+        emit_rows(
+            found,
             columns(include_internal),
-            json_data=[record(r.consultation, r.note, include_internal) for r in rows],
+            record=lambda r: record(r.consultation, r.note, include_internal),
             empty="No upcoming consultations: boo consult book --at WHEN"
             if window == "upcoming" and not (status or type_ or search)
             else "No consultations match.",
         )
+        say_rest(found)
 
 
 @app.command()

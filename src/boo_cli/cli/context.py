@@ -77,6 +77,13 @@ class AppContext:
         """Data for stdout (held until the commit while a unit of work is open)."""
         self._emit("stdout", text)
 
+    def write_now(self, text: str) -> None:
+        """Data for stdout at once, after what is held: rows a read-only command streams (there is
+        no commit to wait for, and holding every row would hold them all in memory)."""
+        self.release()
+        self.wrote_data = True
+        self._write([("stdout", text)])
+
     def say(self, message: str) -> None:
         """Talk to the user on stderr, unless --quiet; held until the commit like stdout."""
         if self.json:

@@ -8,7 +8,7 @@ import typer
 
 from boo_cli.cli.context import app_context
 from boo_cli.cli.options import JsonOption, YesOption
-from boo_cli.cli.output import Column, emit_record, emit_table
+from boo_cli.cli.output import Column, emit_record, emit_rows
 from boo_cli.cli.paging import AllOption, LimitOption, OffsetOption
 from boo_cli.cli.scope import AllProfilesOption
 
@@ -21,18 +21,19 @@ StrategyOpt = Annotated[
 DATE_HELP = "A date: 2026-03-31, today, +10d, +2w, +3m, friday."
 
 
-def milestone_columns(today):
+def milestone_columns(today, of=lambda row: row):
+    """The columns of a milestone table; of(row) gives the milestone of a row."""
     from boo_cli.services.strategies import milestone_overdue
 
     return [
-        Column("id", lambda m: str(m.id)[:8], style="dim"),
-        Column("milestone", lambda m: m.milestone_name, style="bold"),
-        Column("status", lambda m: m.status),
-        Column("target", lambda m: m.target_date),
-        Column("done on", lambda m: m.completed_date),
+        Column("id", lambda r: str(of(r).id)[:8], style="dim"),
+        Column("milestone", lambda r: of(r).milestone_name, style="bold"),
+        Column("status", lambda r: of(r).status),
+        Column("target", lambda r: of(r).target_date),
+        Column("done on", lambda r: of(r).completed_date),
         Column(
             "overdue",
-            lambda m: "OVERDUE" if milestone_overdue(m, today) else "",
+            lambda r: "OVERDUE" if milestone_overdue(of(r), today) else "",
             style="bold red",
             marker=True,
         ),
@@ -147,12 +148,10 @@ def list_(
             overdue_on=today if overdue else None,
             page=page,
         )
-        rows = found.rows
-        business_of = {m.id: b for m, b in rows}
-        emit_table(
-            [m for m, _ in rows],
-            seen.columns(milestone_columns(today), lambda m: business_of[m.id]),
-            json_data=[seen.record(milestone_json(m, today), b) for m, b in rows],
+        emit_rows(
+            found,
+            seen.columns(milestone_columns(today, lambda r: r[0]), lambda r: r[1]),
+            record=lambda r: seen.record(milestone_json(r[0], today), r[1]),
             empty="No milestones match.",
         )
         say_rest(found)

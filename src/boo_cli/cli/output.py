@@ -32,10 +32,7 @@ def out_console():
 
 def show(renderable: Any) -> None:
     """Draw a Rich renderable for stdout, handed to the context's writer (so it waits for the commit)."""
-    console = out_console()
-    with console.capture() as capture:
-        console.print(renderable)
-    app_context().write_out(capture.get())
+    app_context().write_out(_rendered(renderable))
 
 
 def cell(value: Any, style: str | None = None):
@@ -137,15 +134,81 @@ def emit_table(
     if not sys.stdout.isatty():
         emit_plain_rows(rows, columns)
         return
+    table = _table(rows, columns)
+    if title:
+        table.title = cell(title)
+    show(table)
+
+
+def emit_rows(
+    found: Any,
+    columns: Sequence[Column],
+    *,
+    record: Callable[[Any], Any],
+    empty: str = "Nothing to show.",
+) -> None:
+    """The rows of a list (services.paging.Paged), batch by batch: a Rich table on a terminal,
+    tab-separated lines through a pipe, a JSON array (one record(row) each) with --json.
+
+    A page is held back like any output. Every row (--all) is written as each batch is read, so memory
+    stays flat: the command only reads, so there is no commit to wait for."""
+    ctx = app_context()
+    streaming = found.stream is not None
+    write = ctx.write_now if streaming else ctx.write_out
+    shown = 0
+    widths: list[int] | None = None
+    for batch in found.batches():
+        if not batch:
+            continue
+        if ctx.json:
+            items = (_indented(to_jsonable(record(row))) for row in batch)
+            write(("[\n" if not shown else ",\n") + ",\n".join(items))
+        elif not sys.stdout.isatty():
+            lines = [] if shown else ["\t".join(c.header for c in columns)]
+            lines += ["\t".join(plain_cell(c.value(row)) for c in columns) for row in batch]
+            write("\n".join(lines) + "\n")
+        else:
+            if streaming and widths is None:
+                widths = _widths(batch, columns)
+            write(_rendered(_table(batch, columns, header=not shown, widths=widths)))
+        shown += len(batch)
+    if ctx.json:
+        write("\n]\n" if shown else "[]\n")
+    elif not shown:
+        ctx.say(empty)
+
+
+def _indented(data: Any) -> str:
+    return "\n".join("  " + line for line in json.dumps(data, indent=2, ensure_ascii=False).splitlines())
+
+
+def _widths(batch: Sequence[Any], columns: Sequence[Column]) -> list[int]:
+    """Column widths from the first batch, so later batches of a streamed table line up under it."""
+    return [min(max([len(c.header)] + [len(plain_cell(c.value(row))) for row in batch]), 60) for c in columns]
+
+
+def _table(rows: Sequence[Any], columns: Sequence[Column], *, header: bool = True, widths=None):
     from rich.table import Table
 
-    table = Table(title=cell(title) if title else None, header_style="bold", show_edge=False, pad_edge=False)
-    for column in columns:
-        header = "" if column.marker else column.header
-        table.add_column(header, justify=column.justify, style=column.style, overflow="fold")
+    table = Table(header_style="bold", show_edge=False, pad_edge=False, show_header=header)
+    for n, column in enumerate(columns):
+        table.add_column(
+            "" if column.marker else column.header,
+            justify=column.justify,
+            style=column.style,
+            overflow="fold",
+            width=widths[n] if widths else None,
+        )
     for row in rows:
         table.add_row(*(cell(column.value(row)) for column in columns))
-    show(table)
+    return table
+
+
+def _rendered(renderable: Any) -> str:
+    console = out_console()
+    with console.capture() as capture:
+        console.print(renderable)
+    return capture.get()
 
 
 def emit_plain_rows(rows: Sequence[Any], columns: Sequence[Column]) -> None:

@@ -8,14 +8,24 @@ import typer
 
 from boo_cli.services.paging import DEFAULT_LIMIT, Page, Paged
 
+MOST = 1_000_000_000  # a bound the databases' LIMIT and OFFSET take on every platform
+
 LimitOption = Annotated[
     int | None,
-    typer.Option("--limit", "-L", min=1, help=f"At most this many rows (default {DEFAULT_LIMIT})."),
+    typer.Option(
+        "--limit",
+        "-L",
+        min=1,
+        max=MOST,
+        help=f"At most this many rows (default {DEFAULT_LIMIT}; --all for every row).",
+    ),
 ]
 OffsetOption = Annotated[
-    int, typer.Option("--offset", min=0, help="Skip this many rows first (the next page: --offset 30).")
+    int,
+    typer.Option("--offset", min=0, max=MOST, help="Skip this many rows first (the next page: --offset 30)."),
 ]
 AllOption = Annotated[bool, typer.Option("--all", help="Every row, no limit.")]
+SEARCH_SYNTAX = '"two words" for a phrase, OR for either, -word to leave out, word* for a prefix.'
 
 
 def page_of(limit: int | None, offset: int, every: bool) -> Page:

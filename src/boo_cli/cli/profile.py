@@ -8,7 +8,8 @@ import typer
 
 from boo_cli.cli.context import app_context
 from boo_cli.cli.options import JsonOption, YesOption
-from boo_cli.cli.output import Column, emit_done, emit_record, emit_table
+from boo_cli.cli.output import Column, emit_done, emit_record, emit_rows
+from boo_cli.cli.paging import SEARCH_SYNTAX, AllOption, LimitOption, OffsetOption
 
 app = typer.Typer(help="Add, show and switch between your business profiles.", no_args_is_help=True)
 
@@ -136,21 +137,25 @@ def add(
 
 
 @app.command("list")
-def list_(_json: JsonOption = False) -> None:
+def list_(
+    limit: LimitOption = None, offset: OffsetOption = 0, every: AllOption = False, _json: JsonOption = False
+) -> None:
     """List your business profiles; * marks the current one."""
     from boo_cli.cli.identity import acting_user, current_business
+    from boo_cli.cli.paging import page_of, say_rest
     from boo_cli.errors import BooError
     from boo_cli.services import profiles
 
+    page = page_of(limit, offset, every)
     with app_context().session(write=False) as session:
         user = acting_user(session)
-        rows = profiles.list_profiles(session, user)
         try:
-            current = current_business(session, user).id if rows else None
-        except BooError:
+            current = current_business(session, user).id
+        except BooError:  # none yet, or several and none chosen
             current = None
-        emit_table(
-            rows,
+        found = profiles.profiles_page(session, user, page)
+        emit_rows(
+            found,
             [
                 Column("current", lambda p: "*" if p.id == current else "", marker=True),
                 Column("id", lambda p: str(p.id)[:8], style="dim"),
@@ -160,9 +165,10 @@ def list_(_json: JsonOption = False) -> None:
                 Column("annual revenue", lambda p: money(p.annual_revenue), justify="right"),
                 Column("target", lambda p: money(p.target_revenue), justify="right"),
             ],
-            json_data=[profile_json(p, current=p.id == current) for p in rows],
+            record=lambda p: profile_json(p, current=p.id == current),
             empty="No business profiles yet: boo profile add NAME",
         )
+        say_rest(found)
 
 
 def _show(session, profile) -> None:
@@ -290,24 +296,31 @@ def use(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Words to find in profile names and industries.")],
-    limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="At most this many results.")] = 20,
+    query: Annotated[
+        str, typer.Argument(help=f"Words to find in profile names and industries. {SEARCH_SYNTAX}")
+    ],
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    every: AllOption = False,
     _json: JsonOption = False,
 ) -> None:
     """Full-text search over your profiles' names and industries, best match first."""
     from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.paging import page_of, say_rest
     from boo_cli.services.search import search_profiles
 
+    page = page_of(limit, offset, every)
     with app_context().session(write=False) as session:
-        rows = search_profiles(session, acting_user(session).id, query, limit=limit)
-        emit_table(
-            rows,
+        found = search_profiles(session, acting_user(session).id, query, page=page)
+        emit_rows(
+            found,
             [
                 Column("id", lambda p: str(p.id)[:8], style="dim"),
                 Column("name", lambda p: p.business_name, style="bold"),
                 Column("industry", lambda p: p.industry),
                 Column("stage", lambda p: p.business_stage),
             ],
-            json_data=[profile_json(p) for p in rows],
+            record=profile_json,
             empty=f"No profile matches {query!r}.",
         )
+        say_rest(found)

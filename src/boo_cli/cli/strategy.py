@@ -10,7 +10,8 @@ import typer
 from boo_cli.cli.context import app_context
 from boo_cli.cli.identity import today_for
 from boo_cli.cli.options import JsonOption, YesOption
-from boo_cli.cli.output import Column, emit_record, emit_table, print_json
+from boo_cli.cli.output import Column, emit_record, emit_rows, emit_table, print_json
+from boo_cli.cli.paging import SEARCH_SYNTAX, AllOption, LimitOption, OffsetOption
 from boo_cli.cli.scope import AllProfilesOption
 
 app = typer.Typer(
@@ -125,21 +126,23 @@ def list_(
         bool, typer.Option("--overdue", help="Only strategies that are late or have late milestones.")
     ] = False,
     sort: Annotated[str, typer.Option("--sort", help="created, due, priority, name or status.")] = "created",
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Rows per page.")] = 50,
-    page: Annotated[int, typer.Option("--page", min=1, max=1_000_000, help="Which page.")] = 1,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    every: AllOption = False,
     all_profiles: AllProfilesOption = False,
     _json: JsonOption = False,
 ) -> None:
     """List the current business's strategies (--all-profiles: every business's) with progress."""
     from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.paging import page_of, say_rest
     from boo_cli.cli.scope import listing
     from boo_cli.services import strategies
 
-    ctx = app_context()
-    with ctx.session(write=False) as session:
+    page = page_of(limit, offset, every)
+    with app_context().session(write=False) as session:
         user = acting_user(session)
         seen = listing(session, user, all_profiles)
-        result = strategies.list_strategies(
+        found = strategies.list_strategies(
             session,
             user,
             seen.profile,
@@ -148,21 +151,17 @@ def list_(
             priority=priority,
             overdue=overdue,
             sort=sort,
-            limit=limit,
-            offset=(page - 1) * limit,
+            page=page,
         )
-        emit_table(
-            result.rows,
+        emit_rows(
+            found,
             seen.columns(STRATEGY_COLUMNS, lambda r: r.strategy.business_profile_id),
-            json_data=[seen.record(row_json(r), r.strategy.business_profile_id) for r in result.rows],
+            record=lambda r: seen.record(row_json(r), r.strategy.business_profile_id),
             empty="No strategies match."
             if status or priority or overdue
             else "No strategies yet: boo strategy add NAME",
         )
-        if result.has_more and not ctx.json:
-            ctx.say(
-                f"Showing {result.offset + 1}-{result.offset + len(result.rows)}; more with --page {page + 1}"
-            )
+        say_rest(found)
 
 
 def _show(session, user, strategy) -> None:
@@ -305,26 +304,31 @@ def complete(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Words to find in names and descriptions.")],
-    limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="At most this many results.")] = 20,
+    query: Annotated[str, typer.Argument(help=f"Words to find in names and descriptions. {SEARCH_SYNTAX}")],
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    every: AllOption = False,
     _json: JsonOption = False,
 ) -> None:
     """Full-text search over the current business's strategies, best match first."""
     from boo_cli.cli.identity import acting_user, current_business
+    from boo_cli.cli.paging import page_of, say_rest
     from boo_cli.services import strategies
     from boo_cli.services.search import search_strategies
 
+    page = page_of(limit, offset, every)
     with app_context().session(write=False) as session:
         user = acting_user(session)
         profile = current_business(session, user)
-        found = search_strategies(session, user.id, query, profile_id=profile.id, limit=limit)
-        rows = strategies.rows_with_progress(session, found, today_for(user))
-        emit_table(
-            rows,
+        today = today_for(user)
+        found = search_strategies(session, user.id, query, profile_id=profile.id, page=page)
+        emit_rows(
+            found.each(lambda batch: strategies.rows_with_progress(session, batch, today)),
             STRATEGY_COLUMNS,
-            json_data=[row_json(r) for r in rows],
+            record=row_json,
             empty=f"No strategy matches {query!r}.",
         )
+        say_rest(found)
 
 
 @app.command()

@@ -8,7 +8,8 @@ import typer
 
 from boo_cli.cli.context import app_context
 from boo_cli.cli.options import JsonOption
-from boo_cli.cli.output import Column, emit_done, emit_record, emit_table
+from boo_cli.cli.output import Column, emit_done, emit_record, emit_rows
+from boo_cli.cli.paging import AllOption, LimitOption, OffsetOption
 
 app = typer.Typer(help="Manage user accounts, passwords and logins.", no_args_is_help=True)
 
@@ -114,20 +115,24 @@ def add(
 
 
 @app.command("list")
-def list_(_json: JsonOption = False) -> None:
+def list_(
+    limit: LimitOption = None, offset: OffsetOption = 0, every: AllOption = False, _json: JsonOption = False
+) -> None:
     """List the accounts in this database; * marks the current one."""
     from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.paging import page_of, say_rest
     from boo_cli.errors import BooError
     from boo_cli.services import accounts
 
+    page = page_of(limit, offset, every)
     with app_context().session(write=False) as session:
-        users = accounts.list_users(session)
         try:
             me = acting_user(session).id
         except BooError:
             me = None
-        emit_table(
-            users,
+        found = accounts.users_page(session, page)
+        emit_rows(
+            found,
             [
                 Column("current", lambda u: "*" if u.id == me else "", marker=True),
                 Column("email", lambda u: u.email),
@@ -136,9 +141,10 @@ def list_(_json: JsonOption = False) -> None:
                 Column("active", lambda u: u.is_active is not False),
                 Column("created", lambda u: u.created_at),
             ],
-            json_data=[user_json(u, current=u.id == me) for u in users],
+            record=lambda u: user_json(u, current=u.id == me),
             empty="No users yet: run 'boo init'.",
         )
+        say_rest(found)
 
 
 @app.command()

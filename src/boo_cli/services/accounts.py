@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from boo_cli.errors import Conflict, Invalid, NotAllowed, NotFound
 from boo_cli.models import User
 from boo_cli.services import validation
+from boo_cli.services.paging import Page, Paged, fetch
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
@@ -120,7 +121,16 @@ def create_user(
 
 
 def list_users(session: Session) -> list[User]:
-    return list(session.exec(select(User).order_by(User.created_at, User.email)))
+    return list(session.exec(_users_query()))
+
+
+def users_page(session: Session, page: Page) -> Paged[User]:
+    """A page of the accounts, oldest first (what `user list` shows)."""
+    return fetch(session, _users_query(), page)
+
+
+def _users_query():
+    return select(User).order_by(User.created_at, User.email, User.id)
 
 
 def count_active_users(session: Session) -> int:

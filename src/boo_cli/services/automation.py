@@ -310,6 +310,19 @@ def list_tasks(
     return fetch(session, query, page or Page())
 
 
+@dataclass(frozen=True)
+class ListedTask:
+    task: AutomationTask
+    when: str  # the trigger, described
+    last: TaskExecution | None
+
+
+def listed_tasks(session: Session, tasks: list[AutomationTask]) -> list[ListedTask]:
+    """Tasks as a list shows them: each trigger described once, the last runs read in one query."""
+    last = last_runs(session, tasks)
+    return [ListedTask(t, describe_trigger(t), last.get(t.id)) for t in tasks]
+
+
 def last_runs(session: Session, tasks: list[AutomationTask]) -> dict[Any, TaskExecution]:
     """The newest execution of each task: one grouped query per IN_CHUNK tasks."""
     from boo_cli.db import chunks

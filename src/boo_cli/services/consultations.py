@@ -29,6 +29,7 @@ from boo_cli.models.enums import ConsultationStatus, ConsultationType
 from boo_cli.services import validation
 from boo_cli.services.dates import now_utc, parse_when
 from boo_cli.services.lookup import MIN_PREFIX
+from boo_cli.services.paging import Page, Paged, fetch, fetch_after
 
 MIN_DURATION, MAX_DURATION, DEFAULT_DURATION = 1, 480, 60
 TRANSITIONS: dict[ConsultationStatus, frozenset[ConsultationStatus]] = {
@@ -305,7 +306,7 @@ class ConsultationRow:
     note: ConsultationNote | None
 
 
-WINDOWS = ("upcoming", "past", "all")
+WINDOWS = ("upcoming", "past", "any")
 
 
 def list_consultations(
@@ -316,15 +317,16 @@ def list_consultations(
     status: str | None = None,
     type: str | None = None,
     search: str | None = None,
-    limit: int = 50,
+    page: Page | None = None,
     now: datetime | None = None,
-) -> list[ConsultationRow]:
-    """The user's consultations with their notes.
+) -> Paged[ConsultationRow]:
+    """A page of the user's consultations with their notes.
 
     upcoming: not yet over (in progress included), soonest first, scheduled only unless status says
-    otherwise; past: over by now, latest first; all: everything, latest first. search: only those
+    otherwise; past: over by now, latest first; any: everything, latest first. search: only those
     whose client name, client email or title contains the text, ignoring case (ILIKE)."""
     now = now or now_utc()
+    page = page or Page()
     filters = consultation_scope(user)
     chosen_status = validation.choice(status, ConsultationStatus, field="--status")
     chosen_type = validation.choice(type, ConsultationType, field="--type")
@@ -337,15 +339,15 @@ def list_consultations(
     if search is not None:
         filters.append(search_clause(search))
     if window == "upcoming":
-        found = _ending_after(session, filters, now, limit)
+        found = _ending_after(session, filters, now, page)
     elif window == "past":
-        found = _ended_by(session, filters, now, limit)
-    elif window == "all":
-        query = select(Consultation).where(*filters).order_by(Consultation.scheduled_at.desc())
-        found = list(session.exec(query.limit(limit)))
+        found = _ended_by(session, filters, now, page)
+    elif window == "any":
+        query = select(Consultation).where(*filters)
+        found = fetch(session, query.order_by(Consultation.scheduled_at.desc(), Consultation.id), page)
     else:
         raise Invalid(f"{window!r} is not one of: {', '.join(WINDOWS)}", field="window")
-    return with_notes(session, user, found)
+    return found.each(lambda batch: with_notes(session, user, batch))
 
 
 def search_clause(text: str) -> Any:
@@ -372,7 +374,7 @@ def _reach(session: Session, filters: list[Any]) -> timedelta:
     return timedelta(minutes=max(longest or 0, DEFAULT_DURATION))
 
 
-def _ending_after(session: Session, filters: list[Any], now: datetime, limit: int) -> list[Consultation]:
+def _ending_after(session: Session, filters: list[Any], now: datetime, page: Page) -> Paged:
     recent = session.exec(
         select(Consultation)
         .where(
@@ -380,33 +382,31 @@ def _ending_after(session: Session, filters: list[Any], now: datetime, limit: in
             Consultation.scheduled_at < now,
             Consultation.scheduled_at >= now - _reach(session, filters),
         )
-        .order_by(Consultation.scheduled_at)
+        .order_by(Consultation.scheduled_at, Consultation.id)
     )
     running = [c for c in recent if starts_and_ends(c)[1] > now]
-    later = session.exec(
+    later = (
         select(Consultation)
         .where(*filters, Consultation.scheduled_at >= now)
-        .order_by(Consultation.scheduled_at)
-        .limit(limit)
+        .order_by(Consultation.scheduled_at, Consultation.id)
     )
-    return [*running, *later][:limit]
+    return fetch_after(session, running, later, page)
 
 
-def _ended_by(session: Session, filters: list[Any], now: datetime, limit: int) -> list[Consultation]:
+def _ended_by(session: Session, filters: list[Any], now: datetime, page: Page) -> Paged:
     since = now - _reach(session, filters)
     recent = session.exec(
         select(Consultation)
         .where(*filters, Consultation.scheduled_at < now, Consultation.scheduled_at >= since)
-        .order_by(Consultation.scheduled_at.desc())
+        .order_by(Consultation.scheduled_at.desc(), Consultation.id)
     )
     finished = [c for c in recent if starts_and_ends(c)[1] <= now]
-    older = session.exec(
+    older = (
         select(Consultation)
         .where(*filters, Consultation.scheduled_at < since)
-        .order_by(Consultation.scheduled_at.desc())
-        .limit(limit)
+        .order_by(Consultation.scheduled_at.desc(), Consultation.id)
     )
-    return [*finished, *older][:limit]
+    return fetch_after(session, finished, older, page)
 
 
 def with_notes(session: Session, user: User, consultations: list[Consultation]) -> list[ConsultationRow]:

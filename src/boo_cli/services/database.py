@@ -29,6 +29,7 @@ FULL_TEXT_OBJECTS = (
     "growth_strategies_fts",
     "idx_business_profiles_search",
     "idx_growth_strategies_search",
+    "search_vector",  # PostgreSQL: the stored tsvector that ranks search hits (revision 0014)
 )
 
 

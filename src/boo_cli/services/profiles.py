@@ -15,6 +15,7 @@ from boo_cli.models import BusinessProfile, User
 from boo_cli.models.enums import BusinessStage
 from boo_cli.services import validation
 from boo_cli.services.lookup import resolve
+from boo_cli.services.paging import Page, Paged, fetch
 
 MAX_MONEY = Decimal("9999999999.99")  # DECIMAL(12,2)
 _MONEY = re.compile(
@@ -105,13 +106,22 @@ def add_profile(
     return profile
 
 
-def list_profiles(session: Session, user: User) -> list[BusinessProfile]:
-    query = (
+def _profiles_query(user: User):
+    return (
         select(BusinessProfile)
         .where(*owned_by(user))
         .order_by(BusinessProfile.business_name, BusinessProfile.id)
     )
-    return list(session.exec(query))
+
+
+def list_profiles(session: Session, user: User) -> list[BusinessProfile]:
+    """Every business of the user, by name (a person has a few)."""
+    return list(session.exec(_profiles_query(user)))
+
+
+def profiles_page(session: Session, user: User, page: Page) -> Paged[BusinessProfile]:
+    """A page of the user's businesses, by name (what `profile list` shows)."""
+    return fetch(session, _profiles_query(user), page)
 
 
 def get_profile(session: Session, user: User, ref: str) -> BusinessProfile:

@@ -7,7 +7,7 @@ that is not completed is overdue.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -166,15 +166,6 @@ class StrategyRow:
         return self.done / self.total if self.total else 0.0
 
 
-@dataclass
-class StrategyPage:
-    rows: list[StrategyRow]
-    offset: int
-    limit: int
-    has_more: bool  # found by reading one row past the page, never by counting every row
-    filters: dict[str, Any] = field(default_factory=dict)
-
-
 def _overdue_clause(today: date):
     late_milestone = (
         select(StrategyMilestone.id)
@@ -212,7 +203,7 @@ def _order(sort: str):
         )
         return [rank, GrowthStrategy.created_at.desc()]
     if sort == "created":
-        return [GrowthStrategy.created_at.desc(), GrowthStrategy.id]
+        return [GrowthStrategy.created_at.desc()]
     raise Invalid(f"{sort!r} is not a sort order; use one of: {', '.join(SORTS)}", field="--sort")
 
 
@@ -226,13 +217,10 @@ def list_strategies(
     priority: str | None = None,
     overdue: bool = False,
     sort: str = "created",
-    limit: int = 50,
-    offset: int = 0,
-) -> StrategyPage:
-    """One page of a business's strategies (profile None: of all the user's businesses) with their
-    progress; filters and sorting run in SQL.
-
-    The cost follows the page size, not the number of strategies: no total count is taken."""
+    page: Page | None = None,
+) -> Paged[StrategyRow]:
+    """A page of a business's strategies (profile None: of all the user's businesses) with their
+    progress; filters and sorting run in SQL, progress is read for the rows shown only."""
     filters = strategy_scope(user, profile)
     chosen_status = validation.choice(status, StrategyStatus, field="--status")
     chosen_priority = validation.choice(priority, Priority, field="--priority")
@@ -242,16 +230,9 @@ def list_strategies(
         filters.append(GrowthStrategy.priority == chosen_priority)
     if overdue:
         filters.append(_overdue_clause(today))
-    order = _order(sort)
-    query = select(GrowthStrategy).where(*filters).order_by(*order).limit(limit + 1).offset(offset)
-    page = list(session.exec(query))
-    return StrategyPage(
-        rows=rows_with_progress(session, page[:limit], today),
-        offset=offset,
-        limit=limit,
-        has_more=len(page) > limit,
-        filters={"status": chosen_status, "priority": chosen_priority, "overdue": overdue, "sort": sort},
-    )
+    query = select(GrowthStrategy).where(*filters).order_by(*_order(sort), GrowthStrategy.id)
+    found = fetch(session, query, page or Page())
+    return found.each(lambda strategies: rows_with_progress(session, strategies, today))
 
 
 def rows_with_progress(session: Session, strategies: list[GrowthStrategy], today: date) -> list[StrategyRow]:
