@@ -5,17 +5,22 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from boo_cli.errors import BooError, Invalid, describe_os_error
 
+Text = str | Iterable[str]  # a whole text, or its pieces in order
 STDOUT = "-"
 _STDOUT_NAMES = {STDOUT, "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"}  # the stream, not a file behind it
 _HINT = "Give a file name, or - for stdout."
 
 
-def write_text_atomically(target: Path, text: str) -> None:
-    """Write text to a temporary file beside target, then rename it over target in one step.
+def write_text_atomically(target: Path, text: Text) -> None:
+    """Write text (a string, or its pieces as they are made) to a temporary file beside target, then
+    rename it over target in one step: a failure part way, even while the pieces are still being
+    made, leaves target as it was.
 
     The new file keeps the permission bits of the one it replaces (a new one gets the umask's)."""
     mode = _mode_for(target)
@@ -24,15 +29,22 @@ def write_text_atomically(target: Path, text: str) -> None:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".boo-tmp", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as tmp:  # CRLF of iCalendar stays CRLF
             fd = -1
-            tmp.write(text)
+            _write_pieces(tmp, text)
         os.chmod(tmp_name, mode)
         os.replace(tmp_name, target)
-    except OSError as exc:
+    except BaseException as exc:
         if fd >= 0:
             os.close(fd)
         if tmp_name:
             Path(tmp_name).unlink(missing_ok=True)
-        raise BooError(describe_os_error(exc, target, doing="write")) from exc
+        if isinstance(exc, OSError):
+            raise BooError(describe_os_error(exc, target, doing="write")) from exc
+        raise
+
+
+def _write_pieces(stream: Any, text: Text) -> None:
+    for piece in [text] if isinstance(text, str) else text:
+        stream.write(piece)
 
 
 def _mode_for(target: Path) -> int:
@@ -44,7 +56,7 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_output(path: Path | str, text: str, *, field: str = "--output") -> Path:
+def write_output(path: Path | str, text: Text, *, field: str = "--output") -> Path:
     """Write a report where `-o` says (the caller sends `-` and /dev/stdout to stdout, see
     means_stdout): a FIFO, a device (such as /dev/null) or anything under /dev or /proc is written
     into as it is, a regular file is replaced whole (see write_text_atomically) and a symbolic link is
@@ -81,9 +93,9 @@ def _is_system_path(target: Path) -> bool:
     return target.is_absolute() and target.parts[1:2] in (("dev",), ("proc",))
 
 
-def _write_into(target: Path, text: str) -> None:
+def _write_into(target: Path, text: Text) -> None:
     try:
         with open(target, "a", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+            _write_pieces(stream, text)
     except OSError as exc:
         raise BooError(describe_os_error(exc, target, doing="write")) from exc

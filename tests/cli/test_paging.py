@@ -42,3 +42,50 @@ def test_the_default_page_is_thirty_rows_and_all_with_limit_is_refused(owner_cli
         assert len(owner_cli.json("strategy", "milestone", "list", "--overdue", "--all")) == 32
         refused = owner_cli("strategy", "milestone", "list", "--all", "--limit", "5")
     assert refused.exit_code == 2 and "--all shows every row" in refused.stderr
+
+
+LISTS = [
+    ("strategy", "list", "--sort", "name"),
+    ("strategy", "search", "plan"),
+    ("consult", "list", "--any-time"),
+    ("profile", "list"),
+    ("strategy", "milestone", "list"),
+]
+
+
+def test_every_list_pages_alike_and_all_streams_the_same_json_layout(owner_cli):
+    import json
+
+    with time_machine.travel("2026-03-01 12:00:00+00:00", tick=False):
+        for n in range(5):
+            owner_cli("strategy", "add", f"Plan {n}")
+            owner_cli("strategy", "milestone", "add", f"Plan {n}", f"Step {n}", "--target", "2026-04-01")
+            owner_cli("consult", "book", "--at", f"2026-03-0{n + 2} 10:00", "--client", f"Client {n}")
+            owner_cli("profile", "add", f"Business {n}")
+        for command in LISTS:
+            every = owner_cli("--json", *command, "--all")
+            assert every.exit_code == 0, (command, every.stderr)
+            rows = json.loads(every.stdout)
+            assert len(rows) >= 5, command
+            # Streamed in batches, laid out as one json.dumps of the whole list.
+            assert every.stdout == json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+            paged = []
+            for offset in range(0, len(rows), 2):
+                paged += owner_cli.json(*command, "--limit", "2", "--offset", str(offset))
+            assert [r["id"] for r in paged] == [r["id"] for r in rows], command
+            plain = owner_cli(*command, "--all").stdout.splitlines()
+            assert len(plain) == len(rows) + 1, command  # a header, then one line per row
+
+
+def test_the_board_shows_some_cards_per_column_and_its_json_holds_every_strategy(owner_cli):
+    import json
+
+    with time_machine.travel("2026-03-01 12:00:00+00:00", tick=False):
+        for n in range(4):
+            owner_cli("strategy", "add", f"Plan {n}")
+        board = owner_cli("--json", "strategy", "board")
+        shown = owner_cli("strategy", "board", "--per-column", "2")
+    data = json.loads(board.stdout)
+    assert board.stdout == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    assert len(data["draft"]) == 4 and data["active"] == []
+    assert "draft (4)" in shown.stdout and "… and 2 more" in shown.stdout

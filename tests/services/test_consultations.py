@@ -200,7 +200,7 @@ def test_defaults_and_the_stored_record(session, owner):
 def test_bad_fields_are_refused_and_nothing_is_written(session, owner, fields, field):
     with pytest.raises(Invalid, match=field):
         book(session, owner, "tomorrow 10:00", **fields)
-    assert consultations.all_consultations(session, owner) == []
+    assert list(consultations.all_consultations(session, owner)) == []
 
 
 @pytest.mark.parametrize("minutes", [1, 480])
@@ -409,7 +409,7 @@ def test_reschedule_moves_the_same_record_and_bumps_the_sequence(session, owner,
     with pytest.raises(Invalid, match="--duration"):
         consultations.reschedule(session, owner, c, when="2026-04-01 10:00", duration=481, now=NOW)
     assert (c.scheduled_at, c.sequence) == (utc(2026, 3, 31, 9), 2)
-    assert len(consultations.all_consultations(session, owner)) == 2
+    assert len(list(consultations.all_consultations(session, owner))) == 2
 
 
 @pytest.mark.parametrize("status", ["cancelled", "completed"])

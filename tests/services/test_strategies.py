@@ -128,8 +128,10 @@ def test_list_filters_sorts_and_pages(session, owner, business):
     assert (names(page), page.more) == (["Mid"], 0)
     assert {low.id, high.id, mid.id} == {
         r.strategy.id
-        for r in strategies.board(session, owner, business, today=TODAY)[StrategyStatus.DRAFT]
-        + strategies.board(session, owner, business, today=TODAY)[StrategyStatus.ACTIVE]
+        for r in strategies.board(session, owner, business, today=TODAY, per_column=9)[
+            StrategyStatus.DRAFT
+        ].rows
+        + strategies.board(session, owner, business, today=TODAY, per_column=1)[StrategyStatus.ACTIVE].rows
     }
     with pytest.raises(Invalid, match="--sort"):
         strategies.list_strategies(session, owner, business, today=TODAY, sort="mood")

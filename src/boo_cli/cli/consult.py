@@ -393,7 +393,7 @@ def export(
         chosen = consultations.get_consultation(session, user, ref) if ref else None
         if fmt == "ics":
             events = [chosen] if chosen else consultations.all_consultations(session, user)
-            write_document(reports.to_ics(events, now=now_utc()), target, fmt="ics")
+            write_document(reports.ics_chunks(events, now=now_utc()), target, fmt="ics")
             return
         report = reports.SessionReport(
             consultation=chosen,

@@ -15,7 +15,7 @@ import enum
 import json
 import sys
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -161,8 +161,7 @@ def emit_rows(
         if not batch:
             continue
         if ctx.json:
-            items = (_indented(to_jsonable(record(row))) for row in batch)
-            write(("[\n" if not shown else ",\n") + ",\n".join(items))
+            write(_json_items(batch, record, first=not shown))
         elif not sys.stdout.isatty():
             lines = [] if shown else ["\t".join(c.header for c in columns)]
             lines += ["\t".join(plain_cell(c.value(row)) for c in columns) for row in batch]
@@ -178,8 +177,35 @@ def emit_rows(
         ctx.say(empty)
 
 
-def _indented(data: Any) -> str:
-    return "\n".join("  " + line for line in json.dumps(data, indent=2, ensure_ascii=False).splitlines())
+def _json_items(batch: Sequence[Any], record: Callable[[Any], Any], *, first: bool, depth: int = 1) -> str:
+    """A batch of a JSON array's items, laid out as print_json lays out the whole array."""
+    pad = "  " * depth
+    items = (
+        "\n".join(
+            pad + line
+            for line in json.dumps(to_jsonable(record(row)), indent=2, ensure_ascii=False).splitlines()
+        )
+        for row in batch
+    )
+    return ("[\n" if first else ",\n") + ",\n".join(items)
+
+
+def emit_json_groups(groups: Iterable[tuple[str, Any]], *, record: Callable[[Any], Any]) -> None:
+    """A JSON object of arrays (name -> rows of a services.paging.Paged), written as the rows are
+    read: every strategy of a board, in flat memory. Laid out as print_json would lay it out."""
+    write = app_context().write_now
+    write("{")
+    named = 0
+    for name, found in groups:
+        write(("," if named else "") + "\n  " + json.dumps(name, ensure_ascii=False) + ": ")
+        named += 1
+        shown = 0
+        for batch in found.batches():
+            if batch:
+                write(_json_items(batch, record, first=not shown, depth=2))
+                shown += len(batch)
+        write("\n  ]" if shown else "[]")
+    write("\n}\n" if named else "}\n")
 
 
 def _widths(batch: Sequence[Any], columns: Sequence[Column]) -> list[int]:
@@ -257,23 +283,24 @@ def emit_text(text: str) -> None:
     app_context().write_out(text + "\n")
 
 
-def board_columns(columns: dict[str, list[tuple[str, str, bool]]], *, per_column: int = 15) -> None:
-    """Cards in side-by-side columns (name, a detail line, and whether to flag it as late)."""
+def board_columns(columns: dict[str, tuple[list[tuple[str, str, bool]], int]]) -> None:
+    """Cards in side-by-side columns: for each, the cards shown (name, a detail line, and whether to
+    flag it as late) and how many the column holds."""
     from rich.columns import Columns
     from rich.panel import Panel
     from rich.text import Text
 
     panels = []
-    for title, cards in columns.items():
+    for title, (cards, total) in columns.items():
         body = Text()
-        for name, detail, late in cards[:per_column]:
+        for name, detail, late in cards:
             body.append(name, style="bold red" if late else "bold")
             body.append(f"\n  {detail}\n")
-        if len(cards) > per_column:
-            body.append(f"… and {len(cards) - per_column} more\n", style="dim")
+        if total > len(cards):
+            body.append(f"… and {total - len(cards):,} more\n", style="dim")
         if not cards:
             body.append("(none)", style="dim")
-        panels.append(Panel(body, title=cell(f"{title} ({len(cards)})"), width=34))
+        panels.append(Panel(body, title=cell(f"{title} ({total:,})"), width=34))
     show(Columns(panels))
 
 
@@ -284,10 +311,13 @@ def document_format(given: str | None, default: str, *, has_json: bool) -> str:
     return "json" if has_json and app_context().json else default
 
 
-def write_document(text: str, path: Path | None, *, fmt: str) -> None:
+def write_document(text: str | Iterable[str], path: Path | None, *, fmt: str) -> None:
     """A document (format fmt) to stdout, or to a file, written whole: a failed write leaves no half
     file. Under --json stdout holds JSON only: a JSON document, or JSON that describes the file
-    written; any other document is refused there, with the way to get it."""
+    written; any other document is refused there, with the way to get it.
+
+    text may come in pieces, made as they are written (a calendar of every consultation): only a
+    command that reads passes pieces, so on stdout they go out at once, with nothing to commit."""
     from boo_cli.files import means_stdout, write_output
 
     ctx = app_context()
@@ -299,12 +329,23 @@ def write_document(text: str, path: Path | None, *, fmt: str) -> None:
                 f"--json prints JSON only, and this is a {fmt} document",
                 hint="Write it to a file with -o FILE (boo then prints JSON about the file), or drop --json.",
             )
-        ctx.write_out(text)
+        if isinstance(text, str):
+            ctx.write_out(text)
+        else:
+            for piece in text:
+                ctx.write_now(piece)
         return
-    target = write_output(path, text)
+    written = [0]
+
+    def counted(pieces: Iterable[str]) -> Iterator[str]:
+        for piece in pieces:
+            written[0] += len(piece.encode("utf-8"))
+            yield piece
+
+    target = write_output(path, counted([text] if isinstance(text, str) else text))
     ctx.say(f"Wrote {target}.")
     if ctx.json:
-        print_json({"path": str(target), "format": fmt, "bytes": len(text.encode("utf-8"))})
+        print_json({"path": str(target), "format": fmt, "bytes": written[0]})
 
 
 def emit_done(message: str, json_data: Any) -> None:

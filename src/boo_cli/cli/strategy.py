@@ -332,23 +332,35 @@ def search(
 
 
 @app.command()
-def board(_json: JsonOption = False) -> None:
-    """The current business's strategies in status columns: the whole plan at a glance."""
+def board(
+    per_column: Annotated[
+        int, typer.Option("--per-column", min=1, max=1000, help="Cards shown in each column.")
+    ] = 15,
+    _json: JsonOption = False,
+) -> None:
+    """The current business's strategies in status columns: the whole plan at a glance (--json: every
+    strategy, streamed)."""
     from boo_cli.cli.identity import acting_user, current_business
+    from boo_cli.cli.output import board_columns, emit_json_groups
     from boo_cli.services import strategies
 
-    with app_context().session(write=False) as session:
+    ctx = app_context()
+    with ctx.session(write=False) as session:
         user = acting_user(session)
-        columns = strategies.board(session, user, current_business(session, user), today=today_for(user))
-        if app_context().json:
-            print_json({status.value: [row_json(r) for r in rows] for status, rows in columns.items()})
+        profile = current_business(session, user)
+        columns = strategies.board(
+            session, user, profile, today=today_for(user), per_column=None if ctx.json else per_column
+        )
+        if ctx.json:
+            emit_json_groups(((status.value, found) for status, found in columns.items()), record=row_json)
             return
-        from boo_cli.cli.output import board_columns
-
         board_columns(
             {
-                status.value: [(r.strategy.strategy_name, bar(r.done, r.total, 6), r.overdue) for r in rows]
-                for status, rows in columns.items()
+                status.value: (
+                    [(r.strategy.strategy_name, bar(r.done, r.total, 6), r.overdue) for r in found.rows],
+                    len(found.rows) + found.more,
+                )
+                for status, found in columns.items()
             }
         )
 

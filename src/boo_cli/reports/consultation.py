@@ -6,8 +6,9 @@ is given: the one place that decides it, so no command can forget it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -73,42 +74,86 @@ def event_uid(consultation: Consultation) -> str:
     return f"{consultation.id}@{UID_DOMAIN}"
 
 
-def to_ics(consultations: list[Consultation], *, now: datetime) -> str:
-    """One VEVENT per consultation. Times are UTC (no VTIMEZONE needed); a cancelled consultation stays
-    in the file as STATUS:CANCELLED with a higher SEQUENCE, which is how calendars learn to drop it.
-    Notes and cancellation reasons are never written here: a calendar file travels further than boo."""
-    from icalendar import Calendar, Event
+def to_ics(consultations: Iterable[Consultation], *, now: datetime) -> str:
+    """The calendar of consultations as one string (see ics_chunks)."""
+    return "".join(ics_chunks(consultations, now=now))
 
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "boo consultations")
+
+def ics_chunks(consultations: Iterable[Consultation], *, now: datetime) -> Iterator[str]:
+    """The calendar piece by piece: its head, one VEVENT per consultation, its end, so a calendar of
+    100,000 consultations is written as it is read. Times are UTC (no VTIMEZONE needed); a cancelled
+    consultation stays in the file as STATUS:CANCELLED with a higher SEQUENCE, which is how calendars
+    learn to drop it. Notes and cancellation reasons are never written here: a calendar file travels
+    further than boo.
+
+    Each value is encoded by icalendar's own types (text escaping, parameter quoting, UTC times) and
+    each line folded by its foldline; only the lines are put together here, in the order icalendar
+    writes them, which skips building a component tree per event (about ten times faster)."""
+    from icalendar import vCalAddress, vUri
+
+    stamp = _utc(now)
+    yield CRLF.join(CALENDAR_HEAD) + CRLF
     for consultation in consultations:
         start, end = starts_and_ends(consultation)
         cancelled = consultation.status is ConsultationStatus.CANCELLED
-        event = Event()
-        event.add("uid", event_uid(consultation))
-        event.add("dtstamp", now)
-        event.add("dtstart", start)
-        event.add("dtend", end)
-        event.add("sequence", consultation.sequence or 0)
-        event.add("summary", event_title(consultation))
+        description = [f"{kind_label(consultation)} consultation, {consultation.duration_minutes} minutes."]
+        link = consultation.meeting_link
+        if link:
+            description.append(f"Join: {link}")
+        lines = [
+            "BEGIN:VEVENT",
+            "SUMMARY:" + _text(event_title(consultation)),
+            "DTSTART:" + _utc(start),
+            "DTEND:" + _utc(end),
+            "DTSTAMP:" + stamp,
+            "UID:" + _text(event_uid(consultation)),
+            f"SEQUENCE:{int(consultation.sequence or 0)}",
+        ]
         attendee = _attendee(consultation)
         if attendee is not None:
-            event.add("attendee", attendee)
-        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+            params = attendee.params.to_ical().decode("utf-8")
+            lines.append(f"ATTENDEE;{params}:" + vCalAddress(attendee).to_ical().decode("utf-8"))
         if consultation.created_at is not None:
-            event.add("created", consultation.created_at)
-        description = [f"{kind_label(consultation)} consultation, {consultation.duration_minutes} minutes."]
-        if consultation.meeting_link:
-            event.add("url", consultation.meeting_link)
-            event.add("location", consultation.meeting_link)
-            description.append(f"Join: {consultation.meeting_link}")
-        event.add("description", "\n".join(description))
-        calendar.add_component(event)
-    return calendar.to_ical().decode("utf-8")
+            lines.append("CREATED:" + _utc(consultation.created_at))
+        lines.append("DESCRIPTION:" + _text("\n".join(description)))
+        if link:
+            lines.append("LOCATION:" + _text(link))
+        lines.append("STATUS:" + ("CANCELLED" if cancelled else "CONFIRMED"))
+        if link:
+            lines.append("URL:" + vUri(link).to_ical().decode("utf-8"))
+        lines.append("END:VEVENT")
+        yield "".join(_folded(line) + CRLF for line in lines)
+    yield "END:VCALENDAR" + CRLF
+
+
+CRLF = "\r\n"
+CALENDAR_HEAD = (
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    f"PRODID:{PRODID}",
+    "CALSCALE:GREGORIAN",
+    "METHOD:PUBLISH",
+    "X-WR-CALNAME:boo consultations",
+)
+
+
+def _folded(line: str) -> str:
+    """A content line folded as icalendar folds it (at 75 octets, never inside an escape)."""
+    if len(line.encode("utf-8")) < 75:
+        return line
+    from icalendar.parser import Contentline
+
+    return Contentline(line).to_ical().decode("utf-8")
+
+
+def _text(value: str) -> str:
+    from icalendar import vText
+
+    return vText(value).to_ical().decode("utf-8")
+
+
+def _utc(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _attendee(consultation: Consultation):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -420,10 +421,13 @@ def with_notes(session: Session, user: User, consultations: list[Consultation]) 
     return [ConsultationRow(c, notes.get(c.id)) for c in consultations]
 
 
-def all_consultations(session: Session, user: User) -> list[Consultation]:
-    """Every consultation of the user, oldest first (for a calendar export)."""
+def all_consultations(session: Session, user: User) -> Iterator[Consultation]:
+    """Every consultation of the user, oldest first (for a calendar export), read in batches as the
+    caller goes: memory stays flat however many there are."""
     query = select(Consultation).where(*consultation_scope(user))
-    return list(session.exec(query.order_by(Consultation.scheduled_at, Consultation.id)))
+    found = fetch(session, query.order_by(Consultation.scheduled_at, Consultation.id), Page(None))
+    for batch in found.batches():
+        yield from batch
 
 
 def change_status(

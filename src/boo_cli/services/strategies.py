@@ -362,17 +362,22 @@ def delete_strategy(session: Session, user: User, strategy: GrowthStrategy) -> i
 
 
 def board(
-    session: Session, user: User, profile: BusinessProfile, *, today: date
-) -> dict[StrategyStatus, list]:
-    """Every strategy of a business grouped by status, most urgent first in each column."""
-    strategies = list(
-        session.exec(
-            select(GrowthStrategy).where(*strategy_scope(user, profile)).order_by(*_order("priority"))
+    session: Session, user: User, profile: BusinessProfile, *, today: date, per_column: int | None = None
+) -> dict[StrategyStatus, Paged[StrategyRow]]:
+    """A business's strategies in status columns, most urgent first in each: per_column of each with
+    how many more there are, or (None) every one, streamed column by column."""
+    columns = {}
+    for status in StrategyStatus:
+        in_column = GrowthStrategy.status == status
+        if status is StrategyStatus.DRAFT:
+            in_column = sa.or_(in_column, GrowthStrategy.status.is_(None))
+        query = (
+            select(GrowthStrategy)
+            .where(*strategy_scope(user, profile), in_column)
+            .order_by(*_order("priority"), GrowthStrategy.id)
         )
-    )
-    columns: dict[StrategyStatus, list[StrategyRow]] = {status: [] for status in StrategyStatus}
-    for row in rows_with_progress(session, strategies, today):
-        columns[row.strategy.status or StrategyStatus.DRAFT].append(row)
+        found = fetch(session, query, Page(per_column))
+        columns[status] = found.each(lambda batch: rows_with_progress(session, batch, today))
     return columns
 
 
