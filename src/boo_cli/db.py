@@ -111,6 +111,9 @@ def _create_engine(url: str, *, migrating: bool) -> Engine:
                 "PostgreSQL support needs the psycopg driver",
                 hint="Install it: pip install 'psycopg[binary]'",
             ) from exc
+        from boo_cli.models.audits import name_for_postgresql
+
+        name_for_postgresql()
         return sa.create_engine(
             url,
             pool_pre_ping=False,

@@ -169,6 +169,36 @@ def test_login_uses_the_os_keyring_when_there_is_one(cli, monkeypatch, boo_home)
         keyring.set_keyring(previous)
 
 
+def test_a_login_kept_in_the_file_is_read_without_asking_the_keyring(cli, monkeypatch):
+    """Where no keyring works the login is in the file; every later command reads it there and never
+    pays for keyring's backend discovery."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    init_user(cli)
+    add_user(cli, "bob@example.com")
+    login(cli, "bob@example.com")  # BOO_KEYRING=file: into the file
+
+    asked = []
+
+    class Untouchable(KeyringBackend):
+        priority = 1
+
+        def get_password(self, service, username):
+            asked.append(username)  # (boo treats a failing keyring as none, so count instead)
+
+        set_password = delete_password = get_password
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Untouchable())
+    monkeypatch.delenv("BOO_KEYRING")
+    try:
+        assert cli.json("user", "whoami")["email"] == "bob@example.com"
+    finally:
+        keyring.set_keyring(previous)
+    assert asked == []
+
+
 def test_passwd_from_stdin_checks_the_current_password(cli):
     init_user(cli)
     result = cli("user", "passwd", "--password-stdin", input="not my password\nnew secret pass\n")

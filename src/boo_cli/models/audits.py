@@ -53,7 +53,7 @@ class BusinessAudit(SQLModel, table=True):
             "business_profile_id",
             unique=True,
             sqlite_where=sa.text(UNFINISHED),
-            postgresql_where=sa.text(UNFINISHED),
+            # postgresql_where: given by name_for_postgresql() once that dialect is loaded.
         ),
         sa.CheckConstraint(f"status IN ({STATUS_VALUES})", name="status_values"),
         *_score_checks(),
@@ -87,3 +87,13 @@ class BusinessAudit(SQLModel, table=True):
     @property
     def finished(self) -> bool:
         return self.status == AuditStatus.COMPLETED
+
+
+def name_for_postgresql() -> None:
+    """The unfinished-audit index's predicate in PostgreSQL's terms. Naming `postgresql_where` in
+    __table_args__ would make SQLAlchemy import the PostgreSQL dialect to check the argument, on
+    SQLite too (about 35 ms of every audit command); db.py calls this when it opens a PostgreSQL
+    engine, where that dialect is loaded anyway."""
+    for index in BusinessAudit.__table__.indexes:
+        if index.name == "ux_business_audits_one_unfinished":
+            index.dialect_options["postgresql"]["where"] = sa.text(UNFINISHED)
