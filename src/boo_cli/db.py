@@ -168,7 +168,10 @@ def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool, busy_ms: int) -
 
 
 def reading(engine: Engine) -> Engine:
-    """The engine for a read: SQLite begins DEFERRED and read-only, so it never waits for a writer."""
+    """The engine for a read: SQLite begins DEFERRED and read-only, so it never waits for a writer;
+    PostgreSQL begins READ ONLY (psycopg puts it in the BEGIN: no round trip of its own)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(postgresql_readonly=True)
     return engine.execution_options(sqlite_begin="DEFERRED")
 
 
@@ -254,11 +257,16 @@ class SchemaState:
 
 
 def schema_state(engine: Engine) -> SchemaState:
+    """Where the database's schema stands: one SELECT when it has one (every command asks), the
+    catalog only when that SELECT fails (a new database, or not boo's)."""
     with database_errors(str(engine.url)), reading(engine).connect() as conn:
-        if not sa.inspect(conn).has_table("alembic_version"):
-            current = None
-        else:
+        try:
             current = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        except sa.exc.DBAPIError:
+            conn.rollback()  # PostgreSQL refuses anything more in a failed transaction
+            if sa.inspect(conn).has_table("alembic_version"):
+                raise
+            current = None
     return SchemaState(current=current, head=head_revision())
 
 
@@ -373,8 +381,6 @@ def _install_session_hooks(session: Session) -> None:
 
     @event.listens_for(session, "after_begin")
     def _after_begin(sess, _transaction, connection):
-        if sess.info.get("read_only") and connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
         if sess.info.get("actor_id"):
             _apply_actor(connection, sess.info["actor_id"])
         _note_applied(sess, sess.info.get("actor_id"))

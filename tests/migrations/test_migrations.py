@@ -121,7 +121,9 @@ def test_every_spec_column_is_built_and_matches_the_models(empty_url):
         for table, columns in SPEC_COLUMNS.items():
             built = {c["name"] for c in inspector.get_columns(table)}
             assert set(columns.split()) <= built, table  # none dropped, none renamed
-            assert built == {c.name for c in metadata.tables[table].columns}, table
+            # Full-text objects (PostgreSQL's stored search_vector) belong to the migrations alone.
+            modelled = {name for name in built if not database.is_full_text_object(name)}
+            assert modelled == {c.name for c in metadata.tables[table].columns}, table
 
 
 def test_spec_composite_indexes_have_the_spec_names_and_columns(empty_url):
