@@ -114,11 +114,20 @@ def _create_engine(url: str, *, migrating: bool) -> Engine:
         from boo_cli.models.audits import name_for_postgresql
 
         name_for_postgresql()
-        return sa.create_engine(
+        engine = sa.create_engine(
             url,
             pool_pre_ping=False,
             connect_args={"connect_timeout": int(os.environ.get("BOO_CONNECT_TIMEOUT", "10"))},
         )
+
+        @event.listens_for(engine, "checkin")
+        def _server_default_again(dbapi_connection, _record):
+            # A read sets psycopg's read_only (see reading()); SQLAlchemy then resets it to False,
+            # which would begin every later transaction READ WRITE and override a database the
+            # administrator set read-only. None: the server's default again.
+            dbapi_connection.read_only = None
+
+        return engine
     raise DatabaseError(f"unsupported database backend {backend!r} in {redact(url)}")
 
 
