@@ -199,6 +199,53 @@ def test_a_login_kept_in_the_file_is_read_without_asking_the_keyring(cli, monkey
     assert asked == []
 
 
+def test_a_bare_id_an_older_boo_left_in_the_file_does_not_beat_a_newer_keyring_login(
+    cli, monkeypatch, boo_home
+):
+    """Older versions kept a login in the file when the keyring failed, and left it there when a
+    later login went to the keyring: the keyring's login is the newer one."""
+    import json
+
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from boo_cli import db
+    from boo_cli.services import accounts, logins
+
+    init_user(cli)
+    ann = cli.json("user", "whoami")
+    add_user(cli, "bob@example.com")
+    with db.session_scope(cli.url) as session:
+        bob = {"id": str(accounts.find_by_email(session, "bob@example.com").id)}
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+        store: dict = {}
+
+        def get_password(self, service, username):
+            return self.store.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.store[(service, username)] = password
+
+        def delete_password(self, service, username):
+            del self.store[(service, username)]
+
+    key = logins.database_key(cli.url)
+    sessions = boo_home / "state" / "sessions.json"
+    sessions.parent.mkdir(parents=True, exist_ok=True)
+    sessions.write_text(json.dumps({key: ann["id"]}))  # the old login, as an older boo left it
+    memory = MemoryKeyring()
+    memory.set_password(logins.KEYRING_SERVICE, f"session:{key}", bob["id"])
+    previous = keyring.get_keyring()
+    keyring.set_keyring(memory)
+    monkeypatch.delenv("BOO_KEYRING")
+    try:
+        assert cli.json("user", "whoami")["email"] == "bob@example.com"
+    finally:
+        keyring.set_keyring(previous)
+
+
 def test_passwd_from_stdin_checks_the_current_password(cli):
     init_user(cli)
     result = cli("user", "passwd", "--password-stdin", input="not my password\nnew secret pass\n")

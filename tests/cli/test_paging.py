@@ -89,3 +89,20 @@ def test_the_board_shows_some_cards_per_column_and_its_json_holds_every_strategy
     assert board.stdout == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     assert len(data["draft"]) == 4 and data["active"] == []
     assert "draft (4)" in shown.stdout and "… and 2 more" in shown.stdout
+
+
+def test_streamed_json_of_hostile_names_is_valid_json_laid_out_like_the_whole(owner_cli):
+    import json
+    from pathlib import Path
+
+    corpus = json.loads((Path(__file__).parents[1] / "testdata" / "hostile-text.json").read_text())["cases"]
+    names = [v for group in corpus.values() for v in group if v.strip()] + ["a\u2028b\u2029c\x85d"]
+    added = set()
+    for name in names:
+        if owner_cli("strategy", "add", name).exit_code == 0:
+            added.add(name)
+    assert "a\u2028b\u2029c\x85d" in added
+    every = owner_cli("--json", "strategy", "list", "--all")
+    rows = json.loads(every.stdout)
+    assert len(rows) == len(added) and "a\u2028b\u2029c\x85d" in {r["name"] for r in rows}
+    assert every.stdout == json.dumps(rows, indent=2, ensure_ascii=False) + "\n"

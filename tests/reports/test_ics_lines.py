@@ -83,3 +83,14 @@ def test_events_are_written_one_at_a_time():
     chunks = ics_chunks(source, now=NOW)
     assert next(chunks).startswith("BEGIN:VCALENDAR")
     assert next(chunks).startswith("BEGIN:VEVENT") and next(source).id == uuid.UUID(int=1)  # read lazily
+
+
+def test_a_line_break_in_a_value_boo_does_not_escape_stops_the_export():
+    import pytest
+
+    from boo_cli.errors import BooError
+
+    broken = consultation(1, "Ann")
+    broken.meeting_link = "https://meet.example.com/x\r\nATTENDEE:mailto:eve@example.com"
+    with pytest.raises(BooError, match="line break"):
+        to_ics([consultation(2, "Bob"), broken], now=NOW)

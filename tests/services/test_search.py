@@ -61,7 +61,15 @@ def test_words_are_stemmed_alike_on_both_backends(session, owners):
 
 def test_search_text_is_never_query_syntax(session, owners):
     ada, _ = owners
-    for text in ['"design', "NEAR(design)", "design*", "'; DROP TABLE users; --", "a:b", "x & !y | z", "(a"]:
+    for text in [
+        '"design',
+        "NEAR(design)",
+        "design*",
+        "'; DROP TABLE users; --",
+        "a:b",
+        "x & !y | z",
+        "(bakery",
+    ]:
         search_profiles(session, ada.id, text)  # no syntax error, whatever the backend
     assert names(search_profiles(session, ada.id, "NEAR(bakery)")) == []  # NEAR is a word here
 
@@ -150,6 +158,8 @@ def corpus(session, owners):
         ("grow*", {"Lion tour", "Growing pains"}),
         ("plan -draft OR lions", {"New plan", "Lion tour"}),  # OR binds loosest
         ("e-mail", {"E-mail course"}),  # a hyphen inside a word excludes nothing
+        ("the pricing plan", {"Old plan", "New plan"}),  # common words are left out on both backends
+        ("zebra_rare", {"Rare zebra", "Zebra rare"}),  # an underscore separates words on both
     ],
 )
 def test_search_syntax_finds_the_same_rows_on_both_backends(session, corpus, query, expected):
@@ -157,9 +167,11 @@ def test_search_syntax_finds_the_same_rows_on_both_backends(session, corpus, que
 
 
 def test_a_search_of_only_exclusions_is_one_clear_error(session, corpus):
-    for query in ("-zebra", "plan OR -zebra", '-"rare zebra"'):
+    for query in ("-zebra", "plan OR -zebra", '-"rare zebra"', "the -draft"):
         with pytest.raises(Invalid, match="not only words to leave out"):
             search_strategies(session, corpus.id, query)
+    with pytest.raises(Invalid, match="too common a word"):
+        search_strategies(session, corpus.id, "the OR and")
     with pytest.raises(Invalid, match="at most 16 words"):
         search_strategies(session, corpus.id, " ".join(["word"] * 17))
 

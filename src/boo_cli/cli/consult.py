@@ -232,6 +232,9 @@ def list_(
 
     if past and any_time:
         raise Invalid("give --past or --any-time, not both", field="--any-time")
+    if every and not (past or any_time):
+        # --all once meant upcoming and past together; say so where a script may still mean that.
+        app_context().say("(--all lists every upcoming consultation; for past ones too, add --any-time.)")
     page = page_of(limit, offset, every)
     window = "any" if any_time else "past" if past else "upcoming"
     with app_context().session(write=False) as session:

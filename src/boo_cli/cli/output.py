@@ -180,10 +180,12 @@ def emit_rows(
 def _json_items(batch: Sequence[Any], record: Callable[[Any], Any], *, first: bool, depth: int = 1) -> str:
     """A batch of a JSON array's items, laid out as print_json lays out the whole array."""
     pad = "  " * depth
+    # split("\n"), never splitlines(): JSON escapes a newline in a string, but leaves U+2028, U+2029
+    # and U+0085 as they are, and splitlines() would break the string at them.
     items = (
         "\n".join(
             pad + line
-            for line in json.dumps(to_jsonable(record(row)), indent=2, ensure_ascii=False).splitlines()
+            for line in json.dumps(to_jsonable(record(row)), indent=2, ensure_ascii=False).split("\n")
         )
         for row in batch
     )

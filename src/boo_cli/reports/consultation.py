@@ -94,6 +94,7 @@ def ics_chunks(consultations: Iterable[Consultation], *, now: datetime) -> Itera
     stamp = _utc(now)
     yield CRLF.join(CALENDAR_HEAD) + CRLF
     for consultation in consultations:
+        _refuse_line_breaks(consultation)
         start, end = starts_and_ends(consultation)
         cancelled = consultation.status is ConsultationStatus.CANCELLED
         description = [f"{kind_label(consultation)} consultation, {consultation.duration_minutes} minutes."]
@@ -135,6 +136,22 @@ CALENDAR_HEAD = (
     "METHOD:PUBLISH",
     "X-WR-CALNAME:boo consultations",
 )
+
+
+def _refuse_line_breaks(consultation: Consultation) -> None:
+    """A link and an email go into the file as they are (text is escaped, they are not): one that
+    holds a line break, written around boo's checks, would start a calendar line of its own."""
+    for value in (consultation.meeting_link, consultation.client_email):
+        if value and ("\n" in value or "\r" in value):
+            from boo_cli.errors import BooError
+
+            short = str(consultation.id)[:8]
+            raise BooError(
+                f"the consultation {short} has a line break in its meeting link or client email, "
+                "which a calendar file cannot hold",
+                hint="boo never stores one: correct the value where it was written "
+                f"(boo consult edit {short} --client-email EMAIL mends an email).",
+            )
 
 
 def _folded(line: str) -> str:

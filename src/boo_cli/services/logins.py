@@ -94,7 +94,7 @@ def remember_login(url: str, user_id: uuid.UUID, notify: Notify | None = None) -
     path = _sessions_file()
     first_time = not path.exists()
     data = _read_json(path)
-    data[key] = str(user_id)
+    data[key] = {"user_id": str(user_id)}
     _write_json(path, data)
     if first_time and notify:
         notify(f"No system keyring here: the login is kept in {path} (readable by you only).")
@@ -106,16 +106,20 @@ def remembered_login(url: str) -> uuid.UUID | None:
     (servers, cron) the login is there, and finding out that no keyring works costs keyring's backend
     discovery (about 85 ms, a quarter of boo's start-up) on every command."""
     key = database_key(url)
-    value = _read_json(_sessions_file()).get(key)
-    if value is None:
+    entry = _read_json(_sessions_file()).get(key)
+    if isinstance(entry, dict):  # written by this boo, which drops it when a later login goes to the keyring
+        value = entry.get("user_id")
+    else:  # none, or a bare id an older boo wrote and may have left behind a newer keyring login
+        value = None
         store = _usable_keyring()
         if store is not None:
             try:
                 value = store.get_password(KEYRING_SERVICE, f"session:{key}")
             except Exception:
                 value = None
+        value = value or entry
     try:
-        return uuid.UUID(value) if value else None
+        return uuid.UUID(value) if isinstance(value, str) and value else None
     except ValueError:
         return None
 

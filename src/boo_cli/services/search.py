@@ -34,6 +34,18 @@ from boo_cli.models import BusinessProfile, GrowthStrategy
 from boo_cli.services.paging import Page, Paged, fetch
 
 MAX_TERMS = 16
+# PostgreSQL's `english` configuration leaves these words out of a query (its english.stop list);
+# FTS5 would look for them. The parser drops them on both backends, so a query finds the same rows.
+_ENGLISH_STOP = (
+    "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she "
+    "her hers herself it its itself they them their theirs themselves what which who whom this that "
+    "these those am is are was were be been being have has had having do does did doing a an the and "
+    "but if or because as until while of at by for with about against between into through during "
+    "before after above below to from up down in out on off over under again further then once here "
+    "there when where why how all any both each few more most other some such no nor not only own "
+    "same so than too very s t can will just don should now"
+)
+STOP_WORDS = frozenset(_ENGLISH_STOP.split())
 
 
 @dataclass(frozen=True)
@@ -67,24 +79,30 @@ class Query:
     alternatives: tuple[tuple[Term, ...], ...]  # OR of (AND of terms)
 
 
-# A minus excludes only at the start of a word ("e-mail" is two words, not e without mail).
-_TOKENS = re.compile(r'(?:(?<!\S)(-))?"([^"]*)"?|(?:(?<!\S)(-))?(\w+)(\*?)|\S')
+# A minus excludes only at the start of a word ("e-mail" is two words, not e without mail). A word is
+# letters and digits: both backends' tokenizers split at anything else, the underscore included.
+_WORD = r"[^\W_]+"
+_TOKENS = re.compile(rf'(?:(?<!\S)(-))?"([^"]*)"?|(?:(?<!\S)(-))?({_WORD})(\*?)|\S')
 
 
 def parse(text: str) -> Query:
     """A search as typed, in the web-search syntax above. Punctuation other than the syntax is a
     separator, as it is between words; an unclosed quote runs to the end."""
     alternatives: list[list[Term]] = [[]]
+    dropped: list[str] = []
     count = 0
     for match in _TOKENS.finditer(text or ""):
         quote_minus, phrase, minus, word, star = match.groups()
         if phrase is not None:
-            words = tuple(re.findall(r"\w+", phrase))
+            words = tuple(re.findall(_WORD, phrase))
             term = Term(words, excluded=bool(quote_minus)) if words else None
         elif word is not None:
             if word.upper() == "OR" and not minus and not star:
                 if alternatives[-1]:
                     alternatives.append([])
+                continue
+            if word.lower() in STOP_WORDS:
+                dropped.append(word)
                 continue
             term = Term((word,), prefix=bool(star), excluded=bool(minus))
         else:
@@ -96,6 +114,12 @@ def parse(text: str) -> Query:
             raise Invalid(f"a search takes at most {MAX_TERMS} words", field="QUERY")
         alternatives[-1].append(term)
     kept = tuple(tuple(a) for a in alternatives if a)
+    if not kept and dropped:
+        raise Invalid(
+            f"{', '.join(repr(w) for w in dropped)}: too common a word to search for",
+            field="QUERY",
+            hint="Search for a word that says more.",
+        )
     if not kept:
         raise Invalid("give at least one word to search for", field="QUERY")
     for alternative in kept:
