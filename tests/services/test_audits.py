@@ -572,6 +572,8 @@ def test_compare_and_trend_follow_the_scores(session, owner, business, bank):
     found = audits.trend(session, owner, business, bank)
     assert [a.id for a in found.audits] == [first.id, second.id]
     assert dict((k, v) for k, _, v in found.areas)["finance"] == [Decimal("9.20"), Decimal("9.73")]
+    latest = audits.trend(session, owner, business, bank, last=1)  # the latest, however many there are
+    assert [a.id for a in latest.audits] == [second.id]
 
 
 def test_plan_turns_the_weakest_sections_advice_into_draft_strategies_once(session, owner, business, bank):

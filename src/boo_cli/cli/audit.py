@@ -283,8 +283,14 @@ TREND_COLUMNS = [
 
 
 @app.command()
-def trend(_json: JsonOption = False) -> None:
-    """Every section's score across all finished audits of the current business, as a sparkline."""
+def trend(
+    last: Annotated[
+        int, typer.Option("--last", min=2, max=1000, help="How many of the latest finished audits.")
+    ] = 12,
+    _json: JsonOption = False,
+) -> None:
+    """Every section's score across the latest finished audits of the current business (12 unless
+    --last says), as a sparkline."""
     from boo_cli.cli.identity import acting_user, current_business
     from boo_cli.reports.audit import trend_record
     from boo_cli.services import audits
@@ -292,7 +298,9 @@ def trend(_json: JsonOption = False) -> None:
     ctx = app_context()
     with ctx.session(write=False) as session:
         user = acting_user(session)
-        record = trend_record(audits.trend(session, user, current_business(session, user), _bank()))
+        record = trend_record(
+            audits.trend(session, user, current_business(session, user), _bank(), last=last)
+        )
         dates = [a["audit_date"] for a in record["audits"]]
         if dates and not ctx.json:
             ctx.say(f"{len(dates)} finished audits, {dates[0]} to {dates[-1]}:")

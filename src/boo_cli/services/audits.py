@@ -527,9 +527,22 @@ class Trend:
     areas: list[tuple[str, str, list[Decimal | None]]]  # (area, title, one score per audit)
 
 
-def trend(session: Session, user: User, profile: BusinessProfile, bank: Bank) -> Trend:
-    """Every area's score across the business's finished audits, oldest first."""
-    audits = list(reversed(finished_audits(session, user, profile)))
+def trend(session: Session, user: User, profile: BusinessProfile, bank: Bank, *, last: int = 12) -> Trend:
+    """Every area's score across the business's last finished audits, oldest first: only their dates
+    and scores are read (not their answers), and only `last` of them, however many there are."""
+    from sqlalchemy.orm import load_only
+
+    from boo_cli.models.audits import SCORE_COLUMNS
+
+    scores = [getattr(BusinessAudit, name) for name in SCORE_COLUMNS]
+    query = (
+        select(BusinessAudit)
+        .options(load_only(BusinessAudit.audit_date, BusinessAudit.created_at, *scores))
+        .where(*audit_scope(user, profile), BusinessAudit.status == AuditStatus.COMPLETED)
+        .order_by(*_NEWEST_FIRST)
+        .limit(last)
+    )
+    audits = list(reversed(session.exec(query).all()))
     areas = [("overall", "Overall", [a.overall_score for a in audits])]
     areas += [(s.id, s.title, [a.score_of(s.id) for a in audits]) for s in bank.sections]
     return Trend(audits=audits, areas=areas)
