@@ -50,10 +50,11 @@ LISTS = [
     ("consult", "list", "--any-time"),
     ("profile", "list"),
     ("strategy", "milestone", "list"),
+    ("resources", "history"),
 ]
 
 
-def test_every_list_pages_alike_and_all_streams_the_same_json_layout(owner_cli):
+def test_every_list_pages_alike_and_all_streams_the_same_json_layout(owner_cli, tmp_path):
     import json
 
     with time_machine.travel("2026-03-01 12:00:00+00:00", tick=False):
@@ -62,6 +63,8 @@ def test_every_list_pages_alike_and_all_streams_the_same_json_layout(owner_cli):
             owner_cli("strategy", "milestone", "add", f"Plan {n}", f"Step {n}", "--target", "2026-04-01")
             owner_cli("consult", "book", "--at", f"2026-03-0{n + 2} 10:00", "--client", f"Client {n}")
             owner_cli("profile", "add", f"Business {n}")
+            got = owner_cli("resources", "get", "client-proposal", "--to", str(tmp_path), "--force")
+            assert got.exit_code == 0, got.stderr
         for command in LISTS:
             every = owner_cli("--json", *command, "--all")
             assert every.exit_code == 0, (command, every.stderr)

@@ -26,10 +26,12 @@ def seeded(cli):
     from boo_cli import db
     from boo_cli.models import (
         AutomationTask,
+        BusinessAudit,
         BusinessProfile,
         Consultation,
         ConsultationNote,
         GrowthStrategy,
+        ResourceDownload,
         StrategyMilestone,
         TaskExecution,
         User,
@@ -128,6 +130,36 @@ def seeded(cli):
                     for n, c in enumerate(consultations)
                 ],
             ),
+            (
+                BusinessAudit,
+                [
+                    {
+                        "id": uuid.uuid4(),
+                        "business_profile_id": profile_id,
+                        "audit_date": date(2026, 5, 1) - timedelta(days=n),
+                        "overall_score": 5 + n % 5,
+                        "status": "completed",
+                    }
+                    for n in range(ROWS)
+                ],
+            ),
+            (
+                ResourceDownload,
+                [
+                    {
+                        "id": uuid.uuid4(),
+                        "user_id": user_id,
+                        "resource_name": f"Guide {n}",
+                        "resource_type": "guide",
+                        "downloaded_at": NOW - timedelta(minutes=n),
+                    }
+                    for n in range(ROWS)
+                ],
+            ),
+            (
+                BusinessProfile,
+                [{"id": uuid.uuid4(), "user_id": user_id, "business_name": f"Side {n}"} for n in range(ROWS)],
+            ),
         ]
         for model, rows in tables:
             conn.execute(sa.insert(model.__table__), rows)
@@ -176,4 +208,14 @@ def test_every_list_board_search_and_export_works_with_seventy_thousand_rows(see
     ics = tmp_path / "all.ics"
     run(cli, "consult", "export", "--ics", str(ics))
     assert ics.read_text().count("BEGIN:VEVENT") == ROWS
-    assert "Big Co" in run(cli, "profile", "list").stdout
+    assert "Big Co" in run(cli, "--profile", "Big Co", "profile", "list").stdout
+    assert len(json.loads(run(cli, "--json", "profile", "list", "--all").stdout)) == ROWS + 1
+    assert len(json.loads(run(cli, "--json", "user", "list").stdout)) == 1
+    big = ("--profile", "Big Co")
+    audits = json.loads(run(cli, *big, "--json", "audit", "list", "--limit", "1000").stdout)
+    assert len(audits) == 1000
+    trend = json.loads(run(cli, *big, "--json", "audit", "trend").stdout)
+    assert len(trend["audits"]) == 12 and trend["audits"][-1]["audit_date"] == "2026-05-01"
+    downloads = json.loads(run(cli, "--json", "resources", "history", "--limit", "1000").stdout)
+    assert [d["resource_name"] for d in downloads[:2]] == ["Guide 0", "Guide 1"] and len(downloads) == 1000
+    assert len(json.loads(run(cli, "--json", "resources", "history", "--all").stdout)) == ROWS

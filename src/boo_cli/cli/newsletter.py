@@ -130,8 +130,8 @@ def digest(
 ) -> None:
     """Build your digest: new resources for your topics, your milestones, sessions and latest audit."""
     from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.library import library
     from boo_cli.cli.output import write_document
-    from boo_cli.cli.resources import library
     from boo_cli.errors import Invalid
     from boo_cli.reports.digest import RENDERERS
     from boo_cli.services import newsletter

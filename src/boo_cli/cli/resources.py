@@ -12,8 +12,10 @@ from typing import Annotated
 import typer
 
 from boo_cli.cli.context import app_context
+from boo_cli.cli.library import library
 from boo_cli.cli.options import JsonOption
-from boo_cli.cli.output import Column, emit_table, emit_text, print_json
+from boo_cli.cli.output import Column, emit_rows, emit_table, emit_text, print_json
+from boo_cli.cli.paging import AllOption, LimitOption, OffsetOption
 
 app = typer.Typer(
     help="Guides, templates and checklists for a business of one, and the newsletter.", no_args_is_help=True
@@ -28,16 +30,6 @@ RESOURCE_COLUMNS = [
     Column("title", lambda r: r.title),
     Column("topics", lambda r: list(r.topics)),
 ]
-
-
-def library():
-    """The library, with one warning line on stderr per user file that was skipped."""
-    from boo_cli.services.resources import load_library
-
-    loaded = load_library()
-    for warning in loaded.warnings:
-        app_context().say(f"Warning: {warning}")
-    return loaded
 
 
 def resource_json(resource, *, body: bool = False) -> dict:
@@ -152,33 +144,35 @@ def get(
 
 
 @app.command()
-def history(_json: JsonOption = False) -> None:
+def history(
+    limit: LimitOption = None, offset: OffsetOption = 0, every: AllOption = False, _json: JsonOption = False
+) -> None:
     """Your downloads, newest first."""
     from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.paging import page_of, say_rest
     from boo_cli.services.newsletter import downloads
 
+    page = page_of(limit, offset, every)
     with app_context().session(write=False) as session:
-        rows = downloads(session, acting_user(session))
-        emit_table(
-            rows,
+        found = downloads(session, acting_user(session), page)
+        emit_rows(
+            found,
             [
                 Column("when", lambda d: d.downloaded_at),
                 Column("resource", lambda d: d.resource_name, style="bold"),
                 Column("type", lambda d: d.resource_type),
                 Column("file", lambda d: d.file_path),
             ],
-            json_data=[
-                {
-                    "id": d.id,
-                    "resource_name": d.resource_name,
-                    "resource_type": d.resource_type,
-                    "file_path": d.file_path,
-                    "downloaded_at": d.downloaded_at,
-                }
-                for d in rows
-            ],
+            record=lambda d: {
+                "id": d.id,
+                "resource_name": d.resource_name,
+                "resource_type": d.resource_type,
+                "file_path": d.file_path,
+                "downloaded_at": d.downloaded_at,
+            },
             empty="No downloads yet: boo resources get SLUG",
         )
+        say_rest(found)
 
 
 def _register() -> None:

@@ -25,7 +25,11 @@ from boo_cli.models.enums import NewsletterFrequency
 
 class ResourceDownload(SQLModel, table=True):
     __tablename__ = "resource_downloads"
-    __table_args__ = (sa.Index("ix_resource_downloads_user_id", "user_id"),)
+    __table_args__ = (
+        sa.Index("ix_resource_downloads_user_id", "user_id"),
+        # `resources history` pages newest first through this one (revision 0015).
+        sa.Index("ix_resource_downloads_user_recent", "user_id", "downloaded_at", "id"),
+    )
 
     id: uuid.UUID = id_field()
     user_id: uuid.UUID = owner_field("users.id")

@@ -13,6 +13,7 @@ from boo_cli.errors import Conflict, Invalid, NotFound
 from boo_cli.models import NewsletterSubscription, ResourceDownload, User
 from boo_cli.models.enums import NewsletterFrequency
 from boo_cli.services import validation
+from boo_cli.services.paging import Page, Paged
 from boo_cli.services.resources import TOPICS, Library, Resource
 
 PERIOD_DAYS = {NewsletterFrequency.DAILY: 1, NewsletterFrequency.WEEKLY: 7, NewsletterFrequency.MONTHLY: 31}
@@ -36,14 +37,16 @@ def record_download(session: Session, user: User, resource: Resource, path: Path
     return row
 
 
-def downloads(session: Session, user: User, *, limit: int = 100) -> list[ResourceDownload]:
+def downloads(session: Session, user: User, page: Page) -> Paged[ResourceDownload]:
+    """The user's downloads, newest first, one page (an index on user and time serves it)."""
+    from boo_cli.services.paging import fetch
+
     query = (
         select(ResourceDownload)
         .where(ResourceDownload.user_id == user.id)
-        .order_by(ResourceDownload.downloaded_at.desc())
-        .limit(limit)
+        .order_by(ResourceDownload.downloaded_at.desc(), ResourceDownload.id.desc())
     )
-    return list(session.exec(query))
+    return fetch(session, query, page)
 
 
 # --- subscriptions ----------------------------------------------------------------------------
