@@ -339,6 +339,7 @@ def new_session(engine: Engine, *, write: bool = True, immediate: bool | None = 
         write = immediate
     session = Session(engine if write else reading(engine), expire_on_commit=False)
     session.info["read_only"] = not write
+    session.info["engine"] = engine  # for a short write a read may need (services/user_sessions.py)
     _install_session_hooks(session)
     return session
 

@@ -203,20 +203,18 @@ def test_a_bare_id_an_older_boo_left_in_the_file_does_not_beat_a_newer_keyring_l
     cli, monkeypatch, boo_home
 ):
     """Older versions kept a login in the file when the keyring failed, and left it there when a
-    later login went to the keyring: the keyring's login is the newer one."""
+    later login went to the keyring: the keyring's login is the newer one, and the bare id, being no
+    token, logs no one in by itself."""
     import json
 
     import keyring
     from keyring.backend import KeyringBackend
 
-    from boo_cli import db
-    from boo_cli.services import accounts, logins
+    from boo_cli.services import logins
 
     init_user(cli)
     ann = cli.json("user", "whoami")
     add_user(cli, "bob@example.com")
-    with db.session_scope(cli.url) as session:
-        bob = {"id": str(accounts.find_by_email(session, "bob@example.com").id)}
 
     class MemoryKeyring(KeyringBackend):
         priority = 1
@@ -233,15 +231,16 @@ def test_a_bare_id_an_older_boo_left_in_the_file_does_not_beat_a_newer_keyring_l
 
     key = logins.database_key(cli.url)
     sessions = boo_home / "state" / "sessions.json"
-    sessions.parent.mkdir(parents=True, exist_ok=True)
-    sessions.write_text(json.dumps({key: ann["id"]}))  # the old login, as an older boo left it
-    memory = MemoryKeyring()
-    memory.set_password(logins.KEYRING_SERVICE, f"session:{key}", bob["id"])
     previous = keyring.get_keyring()
-    keyring.set_keyring(memory)
+    keyring.set_keyring(MemoryKeyring())
     monkeypatch.delenv("BOO_KEYRING")
     try:
+        login(cli, "bob@example.com")  # into the keyring
+        sessions.parent.mkdir(parents=True, exist_ok=True)
+        sessions.write_text(json.dumps({key: ann["id"]}))  # the old login, as an older boo left it
         assert cli.json("user", "whoami")["email"] == "bob@example.com"
+        MemoryKeyring.store.clear()
+        assert cli("user", "whoami").exit_code == 1  # the bare id alone is no login
     finally:
         keyring.set_keyring(previous)
 

@@ -85,8 +85,15 @@ def test_with_several_users_the_logged_in_one_is_current(session):
     first, second = make(session, "one@example.com"), make(session, "two@example.com")
     with pytest.raises(NotAllowed, match="boo user login"):
         accounts.current_user(session, lambda: None)
-    assert accounts.current_user(session, lambda: second.id) is second
-    assert accounts.current_user(session, lambda: first.id) is first
+    from boo_cli.services import user_sessions
+    from boo_cli.services.dates import now_utc
+
+    tokens = {user.email: user_sessions.open_session(session, user, now_utc())[0] for user in (first, second)}
+    assert accounts.current_user(session, lambda: tokens["two@example.com"]) is second
+    assert accounts.current_user(session, lambda: tokens["one@example.com"]) is first
+    for not_a_login in (second.id, str(second.id), "", tokens["one@example.com"] + "x"):
+        with pytest.raises(NotAllowed, match="boo user login"):
+            accounts.current_user(session, lambda value=not_a_login: value)
 
 
 def test_editing_the_email_keeps_it_unique(session):

@@ -197,7 +197,8 @@ def passwd(
     """Change the current user's password (asks for the current one first)."""
     from boo_cli.cli.identity import acting_user
     from boo_cli.cli.prompts import ask_new_password, ask_password, read_stdin_lines
-    from boo_cli.services import accounts
+    from boo_cli.services import accounts, logins, user_sessions
+    from boo_cli.services.dates import now_utc
 
     ctx = app_context()
     if password_stdin:
@@ -205,9 +206,23 @@ def passwd(
     else:
         current = ask_password("Current password:")
         new = ask_new_password()
+    url = ctx.database_url()
     with ctx.session() as session:
-        accounts.change_password(session, acting_user(session), current=current, new=new)
-    ctx.say("Password changed.")
+        user = acting_user(session)
+        accounts.change_password(session, user, current=current, new=new)
+        token = logins.remembered_login(url)
+        here = user_sessions.find(session, token, now_utc())
+        ended = user_sessions.end_all(session, user)
+        # Every login ends, this machine's too; a machine logged in as this user gets a new one.
+        stays = here is not None and here[0].id == user.id
+        fresh = user_sessions.open_session(session, user, now_utc())[0] if stays else None
+    if fresh:
+        logins.remember_login(url, fresh)
+    others = ended - (1 if fresh else 0)
+    ctx.say(
+        f"Password changed. Logins ended on other machines: {others}."
+        + (" This machine stays logged in." if fresh else "")
+    )
 
 
 @app.command()
@@ -237,25 +252,95 @@ def login(
     email: Annotated[str, typer.Argument(help="The account's email address.")],
     password_stdin: PasswordStdinOpt = False,
 ) -> None:
-    """Log in to this database as EMAIL; later commands act as that user."""
+    """Log in to this database as EMAIL; later commands on this machine act as that user. The login
+    lasts 30 days after its last use, and ends with logout, logout --all or a new password."""
     from boo_cli.cli.prompts import ask_password, read_stdin_lines
-    from boo_cli.services import accounts, logins
+    from boo_cli.services import accounts, logins, user_sessions
+    from boo_cli.services.dates import now_utc
 
     ctx = app_context()
+    url = ctx.database_url()
     password = read_stdin_lines(1)[0] if password_stdin else ask_password()
+    earlier = logins.remembered_login(url)
     with ctx.session() as session:
         user = accounts.authenticate(session, email, password)
-        logins.remember_login(ctx.database_url(), user.id, notify=ctx.say)
-        emit_done(f"Logged in as {user.email}.", user_json(user))
+        user_sessions.end(session, earlier)  # one login per machine and database: the new one replaces it
+        token, _row = user_sessions.open_session(session, user, now_utc())
+    logins.remember_login(url, token, notify=ctx.say)  # kept once the database holds it
+    emit_done(f"Logged in as {user.email}.", user_json(user))
 
 
 @app.command()
-def logout() -> None:
-    """Forget the login to this database."""
-    from boo_cli.services import logins
+def logout(
+    everywhere: Annotated[
+        bool, typer.Option("--all", help="End your logins on every machine, this one included.")
+    ] = False,
+) -> None:
+    """End this machine's login to this database (--all: on every machine)."""
+    from boo_cli.services import logins, user_sessions
 
     ctx = app_context()
-    if logins.forget_login(ctx.database_url()):
-        emit_done("Logged out.", {"logged_out": True})
+    url = ctx.database_url()
+    if everywhere:
+        from boo_cli.cli.identity import acting_user
+
+        with ctx.session() as session:
+            user = acting_user(session)
+            ended = user_sessions.end_all(session, user)
+        logins.forget_login(url)
+        done = {"logged_out": True, "ended": ended}
+        emit_done(f"Logged {user.email} out on every machine (logins ended: {ended}).", done)
+        return
+    token = logins.remembered_login(url)
+    ended = 0
+    if token is not None:
+        with ctx.session() as session:
+            ended = int(user_sessions.end(session, token))
+    if logins.forget_login(url) or ended:
+        emit_done("Logged out.", {"logged_out": True, "ended": ended})
     else:
-        emit_done("Not logged in to this database.", {"logged_out": False})
+        emit_done("Not logged in to this database.", {"logged_out": False, "ended": 0})
+
+
+def session_json(row, *, current: bool) -> dict:
+    return {
+        "id": row.id,
+        "host": row.host,
+        "created_at": row.created_at,
+        "last_used_at": row.last_used_at,
+        "expires_at": row.expires_at,
+        "current": current,
+    }
+
+
+@app.command()
+def sessions(
+    limit: LimitOption = None, offset: OffsetOption = 0, every: AllOption = False, _json: JsonOption = False
+) -> None:
+    """Your logins to this database on every machine, the most recently used first; * marks this
+    machine's. End them all with: boo user logout --all"""
+    from boo_cli.cli.identity import acting_user
+    from boo_cli.cli.paging import page_of, say_rest
+    from boo_cli.services import logins, user_sessions
+    from boo_cli.services.dates import now_utc
+
+    page = page_of(limit, offset, every)
+    ctx = app_context()
+    token = logins.remembered_login(ctx.database_url())
+    mine = user_sessions.token_hash(token) if user_sessions.is_token(token) else None
+    with ctx.session(write=False) as session:
+        found = user_sessions.sessions_page(session, acting_user(session), page, now_utc())
+        emit_rows(
+            found,
+            [
+                Column("current", lambda r: "*" if r.token_hash == mine else "", marker=True),
+                Column("id", lambda r: user_sessions.id_prefix(r)),
+                Column("host", lambda r: r.host),
+                Column("logged in", lambda r: r.created_at),
+                Column("last used", lambda r: r.last_used_at),
+                Column("expires", lambda r: r.expires_at),
+            ],
+            record=lambda r: session_json(r, current=r.token_hash == mine),
+            empty="No logins: one user alone needs none; with several, boo user login EMAIL.",
+        )
+        say_rest(found)

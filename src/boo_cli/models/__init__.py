@@ -23,6 +23,7 @@ SQLModel.metadata.naming_convention = {
 
 _MODULE_OF = {
     "User": "accounts",
+    "UserSession": "accounts",
     "AuditTrailEntry": "audit_trail",
     "BusinessAudit": "audits",
     "AutomationHost": "automation",
@@ -55,13 +56,14 @@ __all__ = [
     "TaskExecution",
     "TaskRetry",
     "User",
+    "UserSession",
     "metadata",
 ]
 
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
 
-    from boo_cli.models.accounts import User
+    from boo_cli.models.accounts import User, UserSession
     from boo_cli.models.audit_trail import AuditTrailEntry
     from boo_cli.models.audits import BusinessAudit
     from boo_cli.models.automation import (

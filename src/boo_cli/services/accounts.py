@@ -206,21 +206,18 @@ def delete_user(session: Session, user: User, *, password: str) -> None:
     session.flush()
 
 
-def current_user(session: Session, remembered: Callable[[], uuid.UUID | None]) -> User:
-    """Who is acting: the only user when there is just one, else the logged-in user.
+def current_user(session: Session, remembered: Callable[[], str | None]) -> User:
+    """Who is acting: the only user when there is just one, else the user whose live login token
+    this machine keeps (services/user_sessions.py).
 
     `remembered` is asked only when several users share the database (it may read the keyring).
     """
+    from boo_cli.services import user_sessions
+    from boo_cli.services.dates import now_utc
+
     active = session.exec(select(User).where(User.is_active.is_not(False)).limit(2)).all()
     if not active:
         raise NotFound("this database has no user yet", hint="Run 'boo init' to create one.")
     if len(active) == 1:
         return active[0]
-    logged_in = remembered()
-    user = session.get(User, logged_in) if logged_in else None
-    if user is not None and user.is_active is not False:
-        return user
-    raise NotAllowed(
-        "several users share this database and none is logged in",
-        hint="Run 'boo user login EMAIL' first.",
-    )
+    return user_sessions.user_for(session, remembered(), now_utc())

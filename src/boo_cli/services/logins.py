@@ -79,13 +79,14 @@ def _usable_keyring():
     return keyring
 
 
-def remember_login(url: str, user_id: uuid.UUID, notify: Notify | None = None) -> str:
-    """Keep the login for this database; returns where it went ('keyring' or the file's path)."""
+def remember_login(url: str, token: str, notify: Notify | None = None) -> str:
+    """Keep this machine's login token for this database; returns where it went ('keyring' or the
+    file's path). The token is the login: it is kept as a secret, never printed."""
     key = database_key(url)
     store = _usable_keyring()
     if store is not None:
         try:
-            store.set_password(KEYRING_SERVICE, f"session:{key}", str(user_id))
+            store.set_password(KEYRING_SERVICE, f"session:{key}", token)
         except Exception:  # a locked or broken keyring falls back like a missing one
             pass
         else:
@@ -94,21 +95,24 @@ def remember_login(url: str, user_id: uuid.UUID, notify: Notify | None = None) -
     path = _sessions_file()
     first_time = not path.exists()
     data = _read_json(path)
-    data[key] = {"user_id": str(user_id)}
+    data[key] = {"token": token}
     _write_json(path, data)
     if first_time and notify:
         notify(f"No system keyring here: the login is kept in {path} (readable by you only).")
     return str(path)
 
 
-def remembered_login(url: str) -> uuid.UUID | None:
-    """The login kept for this database. The owner-only file is read first: where no keyring works
-    (servers, cron) the login is there, and finding out that no keyring works costs keyring's backend
-    discovery (about 85 ms, a quarter of boo's start-up) on every command."""
+def remembered_login(url: str) -> str | None:
+    """The login token kept for this database, or None. The owner-only file is read first: where no
+    keyring works (servers, cron) the login is there, and finding out that no keyring works costs
+    keyring's backend discovery (about 85 ms, a quarter of boo's start-up) on every command.
+
+    What an older boo kept (a bare user id) comes back as it is and logs no one in: the database
+    knows only tokens (services/user_sessions.py)."""
     key = database_key(url)
     entry = _read_json(_sessions_file()).get(key)
     if isinstance(entry, dict):  # written by this boo, which drops it when a later login goes to the keyring
-        value = entry.get("user_id")
+        value = entry.get("token")
     else:  # none, or a bare id an older boo wrote and may have left behind a newer keyring login
         value = None
         store = _usable_keyring()
@@ -118,10 +122,7 @@ def remembered_login(url: str) -> uuid.UUID | None:
             except Exception:
                 value = None
         value = value or entry
-    try:
-        return uuid.UUID(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
+    return value if isinstance(value, str) and value else None
 
 
 def forget_login(url: str) -> bool:
