@@ -109,3 +109,18 @@ def test_streamed_json_of_hostile_names_is_valid_json_laid_out_like_the_whole(ow
     rows = json.loads(every.stdout)
     assert len(rows) == len(added) and "a\u2028b\u2029c\x85d" in {r["name"] for r in rows}
     assert every.stdout == json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_the_footer_counts_at_most_a_thousand_rows_beyond_the_page(owner_cli, monkeypatch):
+    """The count of what is left stops at COUNT_CAP, so the first page of a list with years of rows
+    costs no pass over all of them; the footer then says "more than"."""
+    from boo_cli.services import paging
+
+    for n in range(7):
+        add_task(owner_cli, f"task {n}", "--every", "1h", "--builtin", "noop")
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
+    capped = owner_cli("automate", "list", "--limit", "2")
+    assert "Showing 1-2 of more than 5; the next page: --offset 2 (every row: --all)." in capped.stderr
+    exact = owner_cli("automate", "list", "--limit", "2", "--offset", "3")  # 2 left after it: counted
+    assert "Showing 4-5 of 7; the next page: --offset 5 (every row: --all)." in exact.stderr
+    assert len(owner_cli.json("automate", "list", "--all")) == 7

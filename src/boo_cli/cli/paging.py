@@ -44,6 +44,5 @@ def say_rest(paged: Paged) -> None:
     if not paged.more or ctx.json:
         return
     first, last = paged.offset + 1, paged.offset + len(paged.rows)
-    ctx.say(
-        f"Showing {first}-{last} of {last + paged.more:,}; the next page: --offset {last} (every row: --all)."
-    )
+    total = f"more than {last + paged.more:,}" if paged.at_least else f"{last + paged.more:,}"
+    ctx.say(f"Showing {first}-{last} of {total}; the next page: --offset {last} (every row: --all).")

@@ -47,6 +47,15 @@ class BusinessAudit(SQLModel, table=True):
     __tablename__ = "business_audits"
     __table_args__ = (
         sa.Index("idx_business_audits_profile", "business_profile_id", "audit_date"),
+        # `audit list` newest first, read backwards (0015).
+        sa.Index(
+            "ix_business_audits_profile_newest",
+            "business_profile_id",
+            "audit_date",
+            "completed_at",
+            "created_at",
+            "id",
+        ),
         # At most one unfinished audit per business, even when two `boo audit start` race.
         sa.Index(
             "ux_business_audits_one_unfinished",

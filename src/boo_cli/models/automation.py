@@ -57,6 +57,9 @@ class TaskExecution(SQLModel, table=True):
             "automation_task_id", "scheduled_for", "attempt", name="uq_task_executions_task_slot_attempt"
         ),
         sa.Index("ix_task_executions_status_started", "status", "started_at"),
+        # `automate logs` (every task's, one task's) newest first, read backwards (0015).
+        sa.Index("ix_task_executions_newest", "started_at", "attempt", "id"),
+        sa.Index("ix_task_executions_task_newest", "automation_task_id", "started_at", "attempt", "id"),
     )
 
     id: uuid.UUID = id_field()

@@ -29,6 +29,8 @@ class Consultation(SQLModel, table=True):
     __table_args__ = (
         sa.Index("idx_consultations_user_scheduled", "user_id", "scheduled_at"),
         sa.Index("idx_consultations_status", "status"),
+        # The longest booking of a status: how far back a booking can still reach into now (0015).
+        sa.Index("ix_consultations_user_status_duration", "user_id", "status", "duration_minutes"),
     )
 
     id: uuid.UUID = id_field()

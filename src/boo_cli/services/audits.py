@@ -45,7 +45,7 @@ from boo_cli.services.audit_bank import (
 )
 from boo_cli.services.dates import now_utc
 from boo_cli.services.lookup import MIN_PREFIX, is_full_id
-from boo_cli.services.paging import Page, Paged, fetch
+from boo_cli.services.paging import Page, Paged, fetch_after
 
 LATEST, PREVIOUS = "latest", "previous"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -68,8 +68,8 @@ _NEWEST_FIRST = (
     BusinessAudit.audit_date.desc(),
     BusinessAudit.completed_at.desc(),
     BusinessAudit.created_at.desc(),
-    BusinessAudit.id,
-)
+    BusinessAudit.id.desc(),
+)  # in the order of ix_business_audits_profile_newest, read backwards (revision 0015)
 
 
 def finished_audits(session: Session, user: User, profile: BusinessProfile) -> list[BusinessAudit]:
@@ -87,7 +87,10 @@ def list_audits(
     first, then newest first."""
     unfinished = BusinessAudit.status == AuditStatus.IN_PROGRESS
     query = select(BusinessAudit).where(*audit_scope(user, profile))
-    return fetch(session, query.order_by(unfinished.desc(), *_NEWEST_FIRST), page or Page())
+    # The few unfinished ones (one per business at most), then the rest straight off the index.
+    head = list(session.exec(query.where(unfinished).order_by(*_NEWEST_FIRST)))
+    rest = query.where(sa.or_(BusinessAudit.status.is_(None), ~unfinished)).order_by(*_NEWEST_FIRST)
+    return fetch_after(session, head, rest, page or Page())
 
 
 def unfinished_audit(session: Session, user: User, profile: BusinessProfile) -> BusinessAudit | None:

@@ -430,7 +430,10 @@ def logs(
         query = query.where(TaskExecution.status == ExecutionStatus.FAILED)
     if since is not None:
         query = query.where(TaskExecution.started_at >= since)
-    query = query.order_by(TaskExecution.started_at.desc(), TaskExecution.attempt.desc(), TaskExecution.id)
+    # Newest first in the order of ix_task_executions_newest / _task_newest, read backwards (0015).
+    query = query.order_by(
+        TaskExecution.started_at.desc(), TaskExecution.attempt.desc(), TaskExecution.id.desc()
+    )
     paged = fetch(session, query, page or Page())
     paged.rows = [(e, t) for e, t in paged.rows]
     return paged

@@ -2,7 +2,9 @@
 
 Every list command pages the same way (cli/paging.py gives the options): the query runs with
 LIMIT limit + 1, so a page costs the rows it shows whatever the table holds, and only when a further
-row exists does a COUNT over the same filters say how many more there are.
+row exists does a COUNT over the same filters say how many more there are. That count stops at
+COUNT_CAP rows ("more than 1,000"), so no page of a list costs a pass over every row; a caller that
+shows exact totals (the board's column heads) asks for `exact`.
 
 `--all` (limit None) does not load the rows: they stream from the database in batches of BATCH
 (a server-side cursor on PostgreSQL), and each batch is shown before the next is read, so memory
@@ -22,6 +24,7 @@ T = TypeVar("T")
 U = TypeVar("U")
 DEFAULT_LIMIT = 30
 BATCH = 500
+COUNT_CAP = 1_000
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Paged(Generic[T]):
     offset: int
     more: int  # rows after this page
     stream: Iterator[list[T]] | None = None  # every row (--all): batches, read as they are shown
+    at_least: bool = False  # more is a floor: the count stopped at COUNT_CAP
 
     def batches(self) -> Iterator[list[T]]:
         if self.stream is None:
@@ -47,11 +51,11 @@ class Paged(Generic[T]):
         """The same rows with work done on each batch: what a row needs beyond its own columns (its
         last run, its business) is read once per batch, and only for rows that are shown."""
         if self.stream is None:
-            return Paged(work(self.rows), self.offset, self.more)
+            return Paged(work(self.rows), self.offset, self.more, at_least=self.at_least)
         return Paged([], self.offset, 0, (work(batch) for batch in self.stream))
 
 
-def fetch(session: Session, query: Any, page: Page) -> Paged:
+def fetch(session: Session, query: Any, page: Page, *, exact: bool = False) -> Paged:
     """The page of query's rows (query ordered, unlimited); rows as session.exec gives them."""
     import sqlalchemy as sa
 
@@ -59,12 +63,16 @@ def fetch(session: Session, query: Any, page: Page) -> Paged:
     if page.limit is None:
         return Paged([], page.offset, 0, _stream(session, paged))
     rows = list(session.exec(paged.limit(page.limit + 1)))
-    more = 0
-    if len(rows) > page.limit:
-        rows = rows[: page.limit]
-        counted = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-        more = max(session.execute(counted).scalar_one() - page.offset - len(rows), 1)
-    return Paged(rows, page.offset, more)
+    if len(rows) <= page.limit:
+        return Paged(rows, page.offset, 0)
+    rows = rows[: page.limit]
+    after = query.order_by(None).offset(page.offset + len(rows))
+    if not exact:
+        after = after.limit(COUNT_CAP + 1)
+    counted = session.execute(sa.select(sa.func.count()).select_from(after.subquery())).scalar_one()
+    if not exact and counted > COUNT_CAP:
+        return Paged(rows, page.offset, COUNT_CAP, at_least=True)
+    return Paged(rows, page.offset, max(counted, 1))
 
 
 def fetch_after(session: Session, head: list, query: Any, page: Page) -> Paged:
@@ -77,7 +85,7 @@ def fetch_after(session: Session, head: list, query: Any, page: Page) -> Paged:
     # A page of head alone still asks the query (LIMIT 1) whether, and how many, rows follow it.
     tail = fetch(session, query, Page(page.limit - len(first), max(page.offset - len(head), 0)))
     more = max(len(head) - page.offset - len(first), 0) + tail.more
-    return Paged(first + tail.rows, page.offset, more)
+    return Paged(first + tail.rows, page.offset, more, at_least=tail.at_least)
 
 
 def _after(first: list[list], rest: Iterator[list]) -> Iterator[list]:

@@ -376,7 +376,7 @@ def board(
             .where(*strategy_scope(user, profile), in_column)
             .order_by(*_order("priority"), GrowthStrategy.id)
         )
-        found = fetch(session, query, Page(per_column))
+        found = fetch(session, query, Page(per_column), exact=True)  # the column heads show totals
         columns[status] = found.each(lambda batch: rows_with_progress(session, batch, today))
     return columns
 
@@ -434,11 +434,9 @@ def _milestones_query(user, columns, strategy, profile, overdue_on, limit):
             StrategyMilestone.target_date < overdue_on,
             sa.or_(StrategyMilestone.status.is_(None), StrategyMilestone.status != MilestoneStatus.COMPLETED),
         )
-    order = (
-        StrategyMilestone.target_date.is_(None),
-        StrategyMilestone.target_date,
-        StrategyMilestone.created_at,
-    )
+    order = (StrategyMilestone.target_date, StrategyMilestone.created_at)
+    if overdue_on is None:  # undated ones last (an overdue one has a date: the index then gives the order)
+        order = (StrategyMilestone.target_date.is_(None), *order)
     query = query.order_by(*order)
     return query if limit is None else query.limit(limit)
 
