@@ -387,15 +387,20 @@ def _apply_actor(connection: sa.Connection, user_id: uuid.UUID | None) -> None:
 
 
 def _install_session_hooks(session: Session) -> None:
-    from boo_cli.services.audit_trail import record_changes
-
     @event.listens_for(session, "after_begin")
     def _after_begin(sess, _transaction, connection):
         if sess.info.get("actor_id"):
             _apply_actor(connection, sess.info["actor_id"])
         _note_applied(sess, sess.info.get("actor_id"))
 
-    event.listen(session, "before_flush", record_changes)
+    event.listen(session, "before_flush", _record_changes)
+
+
+def _record_changes(session: Session, flush_context, instances) -> None:
+    # The audit trail's module (and its table class) loads with the first change: a read never does.
+    from boo_cli.services.audit_trail import record_changes
+
+    record_changes(session, flush_context, instances)
 
 
 # --- serialising a user's check-then-write rules ----------------------------------------------

@@ -23,7 +23,7 @@ SQLModel.metadata.naming_convention = {
 
 _MODULE_OF = {
     "User": "accounts",
-    "UserSession": "accounts",
+    "UserSession": "sessions",
     "AuditTrailEntry": "audit_trail",
     "BusinessAudit": "audits",
     "AutomationHost": "automation",
@@ -63,7 +63,7 @@ __all__ = [
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
 
-    from boo_cli.models.accounts import User, UserSession
+    from boo_cli.models.accounts import User
     from boo_cli.models.audit_trail import AuditTrailEntry
     from boo_cli.models.audits import BusinessAudit
     from boo_cli.models.automation import (
@@ -76,6 +76,7 @@ if TYPE_CHECKING:
     from boo_cli.models.consultations import Consultation, ConsultationNote
     from boo_cli.models.profiles import BusinessProfile
     from boo_cli.models.resources import NewsletterSubscription, ResourceDownload
+    from boo_cli.models.sessions import UserSession
     from boo_cli.models.strategies import GrowthStrategy, StrategyMilestone
 
     metadata: MetaData
