@@ -94,3 +94,60 @@ def test_a_line_break_in_a_value_boo_does_not_escape_stops_the_export():
     broken.meeting_link = "https://meet.example.com/x\r\nATTENDEE:mailto:eve@example.com"
     with pytest.raises(BooError, match="line break"):
         to_ics([consultation(2, "Bob"), broken], now=NOW)
+
+
+def test_ascii_lines_fold_exactly_where_icalendar_folds_them():
+    """The slicing fold for ASCII lines against icalendar's own, with escapes (\\ and ^) placed on
+    and around every fold boundary, and at lengths around each multiple of 74."""
+    import random
+
+    from icalendar.parser import Contentline
+
+    from boo_cli.reports.consultation import _folded
+
+    rng = random.Random(5545)
+    lines = ["x" * n for n in range(60, 300)]
+    for _ in range(2000):
+        size = rng.choice([73, 74, 75, 76, 147, 148, 149, 150, 222, 223, 224, rng.randrange(1, 400)])
+        lines.append("".join(rng.choice("ab;,\\^ :") for _ in range(size)))
+    for edge in (73, 74, 75, 147, 148):
+        for mark in ("\\", "^", "\\\\", "^^", "\\^"):
+            lines.append("y" * (edge - len(mark)) + mark + "zzzz" * 30)
+    for line in lines:
+        assert _folded(line) == Contentline(line).to_ical().decode("utf-8"), line
+
+
+def test_text_is_escaped_exactly_as_icalendar_escapes_it():
+    import random
+
+    from icalendar import vText
+
+    from boo_cli.reports.consultation import _text, _utc
+
+    rng = random.Random(11)
+    values = [*CORPUS, *("".join(rng.choice('a\\N;,\r\n ^"é') for _ in range(30)) for _ in range(500))]
+    for value in values:
+        assert _text(value) == vText(value).to_ical().decode("utf-8"), value
+    for when in (NOW, NOW.replace(year=1900, month=1, day=2), datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)):
+        assert _utc(when) == when.strftime("%Y%m%dT%H%M%SZ")
+
+
+def test_the_attendee_line_is_the_one_icalendar_writes():
+    import random
+
+    from icalendar import vCalAddress
+
+    from boo_cli.reports.consultation import _attendee_line
+
+    rng = random.Random(6868)
+    names = [
+        *CORPUS,
+        None,
+        "",
+        *("".join(rng.choice("a ^\"'\u2019,;:\r\n") for _ in range(12)) for _ in range(500)),
+    ]
+    for name in names:
+        c = Consultation(client_name=name, client_email="ann@example.com")
+        address = _attendee(c)
+        expected = f"ATTENDEE;{address.params.to_ical().decode()}:" + vCalAddress(address).to_ical().decode()
+        assert _attendee_line(name, "ann@example.com") == expected, repr(name)

@@ -424,10 +424,11 @@ def with_notes(session: Session, user: User, consultations: list[Consultation]) 
     return [ConsultationRow(c, notes.get(c.id)) for c in consultations]
 
 
-def all_consultations(session: Session, user: User) -> Iterator[Consultation]:
+def all_consultations(session: Session, user: User) -> Iterator[Any]:
     """Every consultation of the user, oldest first (for a calendar export), read in batches as the
-    caller goes: memory stays flat however many there are."""
-    query = select(Consultation).where(*consultation_scope(user))
+    caller goes: memory stays flat however many there are. Rows, not model objects: they have the
+    same attributes for reading, and building 100,000 tracked objects cost half of an export."""
+    query = sa.select(Consultation.__table__).where(*consultation_scope(user))
     found = fetch(session, query.order_by(Consultation.scheduled_at, Consultation.id), Page(None))
     for batch in found.batches():
         yield from batch
