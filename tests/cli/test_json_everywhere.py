@@ -84,6 +84,7 @@ ARGS: dict[str, list[str]] = {
     "boo resources newsletter edit": ["--frequency", "monthly"],
     "boo resources newsletter unsubscribe": [],
     "boo db downgrade": ["head"],
+    "boo history show": ["{change}"],
 }
 STDIN = {
     "boo init": PASSWORD + "\n",
@@ -138,7 +139,13 @@ def build_world(cli, tmp_path) -> dict[str, str]:
     assert cli("automate", "add", "tick", "--every", "1h", "--builtin", "noop").exit_code == 0
     for _ in range(2):
         assert cli("audit", "start", "--answers", "-", input=json.dumps(FIRST)).exit_code == 0
-    return {"consultation": first["id"], "second_consultation": second["id"], "tmp": str(tmp_path)}
+    change = cli.json("history", "--limit", "1")[0]["id"]
+    return {
+        "consultation": first["id"],
+        "second_consultation": second["id"],
+        "change": change,
+        "tmp": str(tmp_path),
+    }
 
 
 def check_json_run(cli, path: str, position: str, world: dict[str, str]):

@@ -55,9 +55,11 @@ def plans(url, session, owner):
         "weeks": datetime(2026, 3, 1, 9, 0, tzinfo=UTC),
         "open": datetime(2026, 3, 1, 9, 0, tzinfo=UTC),
     }
-    from boo_cli.models import GrowthStrategy
+    from boo_cli.models import AuditTrailEntry, GrowthStrategy
 
     with db.get_engine(url).begin() as conn:
+        # The history's values came with 0017; kept, they would (rightly) stop every downgrade here.
+        conn.execute(sa.update(AuditTrailEntry.__table__).values(old_values=sa.null(), new_values=sa.null()))
         for name, instant in instants.items():
             conn.execute(
                 sa.update(GrowthStrategy.__table__)

@@ -42,6 +42,10 @@ GROUPS: dict[str, tuple[str, str]] = {
         "boo_cli.cli.resources",
         "Guides, templates and checklists for a business of one, and the newsletter.",
     ),
+    "history": (
+        "boo_cli.cli.history",
+        "What you changed, when, and from what to what: every add, edit and delete.",
+    ),
     "run": ("boo_cli.cli.run_due", "Run every due scheduled task once: short for 'boo automate run-due'."),
     "db": ("boo_cli.cli.db", "Create, upgrade and inspect the database schema."),
 }
@@ -260,13 +264,16 @@ def root(
 
 
 def command_paths() -> list[tuple[str, object]]:
-    """Every runnable command as ('boo group verb', click command), loading every group."""
+    """Every runnable command as ('boo group verb', click command), loading every group; a group
+    that runs by itself (`boo history`, with its own options) is one too."""
     root = typer.main.get_command(app)
     ctx = typer.Context(root)
     found = []
 
     def walk(prefix: str, command) -> None:
         if hasattr(command, "list_commands"):
+            if getattr(command, "invoke_without_command", False):
+                found.append((prefix, command))
             sub_ctx = typer.Context(command, parent=ctx)
             for name in command.list_commands(sub_ctx):
                 walk(f"{prefix} {name}", command.get_command(sub_ctx, name))

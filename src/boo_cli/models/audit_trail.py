@@ -1,6 +1,10 @@
-"""audit_trail: who changed which row of which table, and when (spec: Security, point 3).
+"""audit_trail: who changed which row of which table, when, and from what to what (spec: Security,
+point 3).
 
-Added table. It records column names, never values, so it holds no personal data or secrets.
+Added table. Since revision 0017 each entry holds the changed columns' values before and after;
+a secret or private column (a password hash, a private note, a login's hash, a task's action with
+its tokens) is named as changed without its value (services/audit_trail.py). An entry goes with the
+user who made it (ON DELETE CASCADE), so erasing an account erases its history.
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ class AuditTrailEntry(SQLModel, table=True):
 
     id: uuid.UUID = id_field()
     user_id: uuid.UUID | None = Field(
-        default=None, sa_type=sa.Uuid, foreign_key="users.id", ondelete="SET NULL", nullable=True
+        default=None, sa_type=sa.Uuid, foreign_key="users.id", ondelete="CASCADE", nullable=True
     )
     table_name: str = text_field(63, nullable=False)
     row_id: uuid.UUID = Field(sa_type=sa.Uuid, nullable=False)
     action: ChangeAction = enum_field(ChangeAction)
     changed_columns: list[Any] | None = json_field()
     changed_at: datetime | None = created_at_field()
+    old_values: dict[str, Any] | None = json_field()  # before: the changed columns (update, delete)
+    new_values: dict[str, Any] | None = json_field()  # after: the changed columns (insert, update)

@@ -202,6 +202,9 @@ def delete_user(session: Session, user: User, *, password: str) -> None:
     downloads, subscriptions go with it by ON DELETE CASCADE); the password must be confirmed."""
     if not password_matches(user, password):
         raise NotAllowed("the password is wrong; nothing was deleted")
+    from boo_cli.services.audit_trail import forget_account
+
+    forget_account(session, user)  # its own history goes by cascade; what others noted of it, here
     session.delete(user)
     session.flush()
 

@@ -1,60 +1,219 @@
-"""The audit trail: one row per inserted, updated or deleted record, written in the same flush.
+"""The change history (table audit_trail): one entry per row boo inserts, updates or deletes, written
+in the same flush as the change, with who made it and each changed column's value before and after.
 
-Only column names are kept, never values, so the trail holds no personal data or secrets.
+One mechanism for every change made through a session (db.py installs record_changes as the
+session's before_flush hook); no service records anything itself. A column that holds a secret or
+a private note is named as changed without its value (REDACTED). Writes that bypass the session's
+objects on purpose are run-due's bookkeeping of task runs and a login's "last used" note (see
+docs/schema.md): a task a minute would add half a million entries a year.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from boo_cli.models import AuditTrailEntry, User
 from boo_cli.models.enums import ChangeAction
+from boo_cli.services.paging import Page, Paged, fetch
+
+# Columns whose values never enter the history: it says they changed, not what they hold.
+REDACTED: dict[str, frozenset[str]] = {
+    "users": frozenset({"password_hash"}),
+    "consultation_notes": frozenset({"internal_notes"}),
+    "user_sessions": frozenset({"token_hash"}),
+    "automation_tasks": frozenset({"action_config"}),  # tokens, headers, commands with secrets
+}
+# Bookkeeping columns whose change alone is no change a person made.
+_IGNORED = frozenset({"updated_at"})
 
 
 def record_changes(session: Session, _flush_context, _instances) -> None:
-    """before_flush hook: add an audit_trail row for each change to a tracked table."""
+    """before_flush hook: add an audit_trail entry for each change to a tracked table."""
     actor = session.info.get("actor_id")
-    deleted_users = {obj.id for obj in session.deleted if isinstance(obj, User)}
-    author = None if actor in deleted_users else actor
     entries = [
-        *_entries(session.new, ChangeAction.INSERT, author),
-        *_entries((o for o in session.dirty if session.is_modified(o)), ChangeAction.UPDATE, author),
-        *_entries(session.deleted, ChangeAction.DELETE, author),
+        *_entries(session.new, ChangeAction.INSERT, actor),
+        *_entries((o for o in session.dirty if session.is_modified(o)), ChangeAction.UPDATE, actor),
+        *_entries(session.deleted, ChangeAction.DELETE, actor),
     ]
     session.add_all(entries)
 
 
-def _entries(objects: Iterable[object], action: ChangeAction, author: uuid.UUID | None):
+def _entries(objects: Iterable[object], action: ChangeAction, actor: uuid.UUID | None):
     for obj in objects:
         if isinstance(obj, AuditTrailEntry) or not hasattr(obj, "__tablename__"):
             continue
+        if isinstance(obj, User) and action is ChangeAction.DELETE and actor in (None, obj.id):
+            continue  # an account erasing itself leaves nothing of it behind, in the history neither
+        table = obj.__tablename__
+        secret = REDACTED.get(table, frozenset())
         state = sa.inspect(obj)
-        columns = None
-        if action is ChangeAction.UPDATE:
-            columns = sorted(
-                attr.key for attr in state.attrs if attr.history.has_changes() and attr.key != "updated_at"
-            )
-            if not columns:
+        old: dict[str, Any] = {}
+        new: dict[str, Any] = {}
+        columns = []
+        for attr in state.mapper.column_attrs:
+            key = attr.key
+            if key in _IGNORED:
                 continue
+            if action is ChangeAction.UPDATE:
+                history = state.attrs[key].load_history()  # loads the old value if it was not read
+                if not history.has_changes():
+                    continue
+                before = history.deleted[0] if history.deleted else None
+                after = history.added[0] if history.added else None
+                if before == after:
+                    continue
+            elif action is ChangeAction.INSERT:
+                before, after = None, getattr(obj, key)
+                if after is None:
+                    continue
+            else:
+                before, after = state.attrs[key].loaded_value, None
+                if before is None or before is sa.orm.base.NO_VALUE:
+                    continue
+            columns.append(key)
+            if key in secret:
+                continue
+            if action is not ChangeAction.INSERT:
+                old[key] = _plain(before)
+            if action is not ChangeAction.DELETE:
+                new[key] = _plain(after)
+        if action is ChangeAction.UPDATE and not columns:
+            continue
         yield AuditTrailEntry(
-            user_id=author,
-            table_name=obj.__tablename__,
+            user_id=_author(obj, actor),
+            table_name=table,
             row_id=obj.id,
             action=action,
-            changed_columns=columns,
+            changed_columns=sorted(columns),
+            old_values=old or sa.null(),  # SQL NULL, not JSON null: no values is no data
+            new_values=new or sa.null(),
         )
 
 
-def changes_by(session: Session, user_id: uuid.UUID, *, limit: int = 50) -> list[AuditTrailEntry]:
-    """The newest changes made by one user, newest first."""
-    query = (
-        select(AuditTrailEntry)
-        .where(AuditTrailEntry.user_id == user_id)
-        .order_by(AuditTrailEntry.changed_at.desc())
-        .limit(limit)
+def _author(obj: object, actor: uuid.UUID | None) -> uuid.UUID | None:
+    """Who made the change: the acting user; before anyone acts (`boo init` making the first account
+    and business), the user the row belongs to."""
+    if isinstance(obj, User):
+        return actor or obj.id
+    return actor or getattr(obj, "user_id", None)
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON keeps it: times in ISO 8601, ids, decimals and dates as text."""
+    import dataclasses
+    import enum
+    from datetime import date
+    from decimal import Decimal
+
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value):
+        return _plain(dataclasses.asdict(value))
+    return str(value)
+
+
+# --- reading the history ----------------------------------------------------------------------
+
+
+TABLES = (
+    "users",
+    "business_profiles",
+    "business_audits",
+    "growth_strategies",
+    "strategy_milestones",
+    "consultations",
+    "consultation_notes",
+    "automation_tasks",
+    "resource_downloads",
+    "newsletter_subscriptions",
+    "user_sessions",
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    column: str
+    before: Any
+    after: Any
+    redacted: bool  # changed, value not kept
+
+
+def changes_of(entry: AuditTrailEntry) -> list[Change]:
+    """An entry's columns with their values before and after, in column order."""
+    old, new = entry.old_values or {}, entry.new_values or {}
+    secret = REDACTED.get(entry.table_name, frozenset())
+    return [
+        Change(column, old.get(column), new.get(column), column in secret)
+        for column in entry.changed_columns or []
+    ]
+
+
+def history(
+    session: Session,
+    user: User,
+    page: Page,
+    *,
+    table: str | None = None,
+    record: str | None = None,
+    since: datetime | None = None,
+) -> Paged[AuditTrailEntry]:
+    """A page of the changes the user made, newest first (ix_audit_trail_user_changed serves it)."""
+    query = select(AuditTrailEntry).where(AuditTrailEntry.user_id == user.id)
+    if table is not None:
+        query = query.where(AuditTrailEntry.table_name == table)
+    if record is not None:
+        query = query.where(_row_clause(record))
+    if since is not None:
+        query = query.where(AuditTrailEntry.changed_at >= since)
+    query = query.order_by(AuditTrailEntry.changed_at.desc(), AuditTrailEntry.id.desc())
+    return fetch(session, query, page)
+
+
+def get_entry(session: Session, user: User, ref: str) -> AuditTrailEntry:
+    """One of the user's history entries, by its full id or a unique id prefix (4+ characters)."""
+    from boo_cli.errors import Ambiguous, NotFound
+    from boo_cli.services.lookup import id_clause
+
+    hint = "'boo history' lists changes with their ids."
+    clause = id_clause(AuditTrailEntry.id, ref, noun="change", field="ID", hint=hint)
+    query = select(AuditTrailEntry).where(AuditTrailEntry.user_id == user.id, clause).limit(11)
+    matches = list(session.exec(query))
+    if not matches:
+        raise NotFound(f"no change with the id {ref.strip()!r}", hint=hint)
+    if len(matches) > 1:
+        shown = "; ".join(f"{str(e.id)[:8]} ({e.table_name})" for e in matches[:10])
+        raise Ambiguous(f"{ref.strip()!r} matches several changes: {shown}", hint="Use a longer id prefix.")
+    return matches[0]
+
+
+def _row_clause(ref: str):
+    from boo_cli.services.lookup import id_clause
+
+    return id_clause(AuditTrailEntry.row_id, ref, noun="record", field="--record")
+
+
+def forget_account(session: Session, user: User) -> None:
+    """Before an account is erased: the entries others wrote about it (an account added for them by
+    another user holds their email and name) go too; the user's own go with them by cascade."""
+    session.execute(
+        sa.delete(AuditTrailEntry).where(
+            AuditTrailEntry.table_name == "users", AuditTrailEntry.row_id == user.id
+        )
     )
-    return list(session.exec(query))

@@ -441,23 +441,16 @@ def logs(
 
 def get_run(session: Session, user: User, ref: str) -> tuple[TaskExecution, AutomationTask]:
     """One run of the user's tasks, named by its full id or a unique id prefix (4+ characters)."""
-    import re
-    import uuid
-
-    from boo_cli.db import uuid_prefix_clause
-    from boo_cli.services.lookup import MIN_PREFIX
+    from boo_cli.services.lookup import id_clause
 
     ref = (ref or "").strip()
-    try:
-        clause = TaskExecution.id == uuid.UUID(ref)
-    except ValueError:
-        if len(ref.replace("-", "")) < MIN_PREFIX or not re.fullmatch(r"[0-9a-fA-F-]+", ref):
-            raise Invalid(
-                f"{ref!r} is not a run id: give the id or its first 4 or more characters",
-                field="--run",
-                hint="'boo automate logs' lists runs with their ids.",
-            ) from None
-        clause = uuid_prefix_clause(TaskExecution.id, ref)
+    clause = id_clause(
+        TaskExecution.id,
+        ref,
+        noun="run",
+        field="--run",
+        hint="'boo automate logs' lists runs with their ids.",
+    )
     query = (
         select(TaskExecution, AutomationTask)
         .join(AutomationTask, AutomationTask.id == TaskExecution.automation_task_id)

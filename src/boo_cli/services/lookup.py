@@ -16,6 +16,22 @@ MIN_PREFIX = 4
 _HEX_PREFIX = re.compile(r"^[0-9a-fA-F-]+$")
 
 
+def id_clause(column: Any, ref: str | None, *, noun: str, field: str, hint: str | None = None) -> Any:
+    """The condition that column (a UUID) is ref: a full id, or a prefix of MIN_PREFIX+ hex
+    characters; anything else is refused (exit 2) naming the field."""
+    ref = (ref or "").strip()
+    try:
+        return column == uuid.UUID(ref)
+    except ValueError:
+        if len(ref.replace("-", "")) < MIN_PREFIX or not _HEX_PREFIX.match(ref):
+            raise Invalid(
+                f"{ref!r} is not a {noun} id: give the id or its first {MIN_PREFIX} or more characters",
+                field=field,
+                hint=hint,
+            ) from None
+        return uuid_prefix_clause(column, ref)
+
+
 def is_full_id(ref: str | None) -> bool:
     """Whether ref is a whole UUID (which names a row wherever the user owns it)."""
     try:
