@@ -14,14 +14,13 @@ import dataclasses
 import enum
 import json
 import sys
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from boo_cli.cli.context import app_context
+from boo_cli.plain import to_jsonable
 
 
 def out_console():
@@ -54,29 +53,6 @@ def shown_on_terminal(text: str, *, always: bool = False) -> str:
     return "".join(
         ch if ch in "\n\t" or not (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) else repr(ch)[1:-1] for ch in text
     )
-
-
-def to_jsonable(value: Any) -> Any:
-    """Plain JSON values: ISO 8601 times with offset, decimals as strings, ids as full UUIDs."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Decimal | uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if hasattr(value, "to_iso"):
-        return value.to_iso()
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [to_jsonable(v) for v in value]
-    if dataclasses.is_dataclass(value):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if hasattr(value, "model_dump"):
-        return {k: to_jsonable(v) for k, v in value.model_dump().items()}
-    return str(value)
 
 
 def print_json(data: Any) -> None:

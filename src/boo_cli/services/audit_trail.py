@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from boo_cli.models import AuditTrailEntry, User
 from boo_cli.models.enums import ChangeAction
+from boo_cli.plain import to_jsonable
 from boo_cli.services.paging import Page, Paged, fetch
 
 # Columns whose values never enter the history: it says they changed, not what they hold.
@@ -81,9 +82,9 @@ def _entries(objects: Iterable[object], action: ChangeAction, actor: uuid.UUID |
             if key in secret:
                 continue
             if action is not ChangeAction.INSERT:
-                old[key] = _plain(before)
+                old[key] = to_jsonable(before)
             if action is not ChangeAction.DELETE:
-                new[key] = _plain(after)
+                new[key] = to_jsonable(after)
         if action is ChangeAction.UPDATE and not columns:
             continue
         yield AuditTrailEntry(
@@ -103,30 +104,6 @@ def _author(obj: object, actor: uuid.UUID | None) -> uuid.UUID | None:
     if isinstance(obj, User):
         return actor or obj.id
     return actor or getattr(obj, "user_id", None)
-
-
-def _plain(value: Any) -> Any:
-    """A value as JSON keeps it: times in ISO 8601, ids, decimals and dates as text."""
-    import dataclasses
-    import enum
-    from datetime import date
-    from decimal import Decimal
-
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Decimal | uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if dataclasses.is_dataclass(value):
-        return _plain(dataclasses.asdict(value))
-    return str(value)
 
 
 # --- reading the history ----------------------------------------------------------------------
