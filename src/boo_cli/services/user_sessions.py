@@ -113,7 +113,7 @@ def touch(session: Session, row: UserSession, now: datetime) -> None:
     from boo_cli import db
 
     try:
-        with db.new_session(session.info["engine"]) as writer, writer.begin():
+        with db.new_session(session.info.get("engine") or session.get_bind()) as writer, writer.begin():
             db.set_actor(writer, row.user_id)
             writer.execute(change)
     except sa.exc.SQLAlchemyError:
