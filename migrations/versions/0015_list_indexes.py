@@ -32,7 +32,7 @@ INDEXES = {
         "task_executions",
         ["automation_task_id", "started_at", "attempt", "id"],
     ),
-    "ix_strategy_milestones_target_created": ("strategy_milestones", ["target_date", "created_at"]),
+    "ix_strategy_milestones_target_created": ("strategy_milestones", ["target_date", "created_at", "id"]),
     "ix_consultations_user_status_duration": ("consultations", ["user_id", "status", "duration_minutes"]),
 }
 

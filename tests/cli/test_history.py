@@ -106,7 +106,7 @@ def test_secrets_and_private_notes_are_named_as_changed_without_their_values(cli
 
 def test_each_user_sees_only_their_own_changes_and_an_erased_user_leaves_none(cli):
     init_user(cli, business="Ann's Bakery")
-    add_user(cli, "bob@example.com")  # ann adds bob: her change, holding his email
+    add_user(cli, "bob@example.com")  # no one acts yet: bob's account is the author of its making
     login(cli, "bob@example.com")
     cli("profile", "add", "Bob's Bikes")
     bobs = cli.json("history", "--all")
@@ -136,3 +136,31 @@ def test_bad_filters_are_one_line_and_exit_2(cli):
         assert words in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert cli("history", "show", "zz").exit_code == 2
     assert cli("history", "show", "abcd").exit_code == 1  # well formed, and no such change
+
+
+def test_an_entry_from_before_values_were_kept_says_so(cli):
+    """Entries written before revision 0017 name their columns only: not "changed to nothing"."""
+    import uuid
+
+    from boo_cli import db
+    from boo_cli.models import AuditTrailEntry
+
+    init_user(cli)
+    me = cli.json("user", "whoami")["id"]
+    entry = uuid.uuid4()
+    with db.get_engine(cli.url).begin() as conn:
+        conn.execute(
+            sa.insert(AuditTrailEntry.__table__).values(
+                id=entry,
+                user_id=uuid.UUID(me),
+                table_name="business_profiles",
+                row_id=uuid.uuid4(),
+                action="update",
+                changed_columns=["industry"],
+                old_values=sa.null(),
+                new_values=sa.null(),
+            )
+        )
+    (change,) = cli.json("history", "show", str(entry))["changes"]
+    assert change == {"column": "industry", "before": None, "after": None, "value_kept": False}
+    assert "(changed; value not kept)" in cli("history", "show", str(entry)).stdout

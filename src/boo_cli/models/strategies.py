@@ -52,7 +52,7 @@ class StrategyMilestone(SQLModel, table=True):
         sa.Index("ix_strategy_milestones_strategy_id", "growth_strategy_id"),
         sa.Index("ix_strategy_milestones_target", "growth_strategy_id", "target_date"),
         # `milestone list --overdue`: every strategy's milestones by date (0015).
-        sa.Index("ix_strategy_milestones_target_created", "target_date", "created_at"),
+        sa.Index("ix_strategy_milestones_target_created", "target_date", "created_at", "id"),
     )
 
     id: uuid.UUID = id_field()

@@ -202,10 +202,7 @@ def delete_user(session: Session, user: User, *, password: str) -> None:
     downloads, subscriptions go with it by ON DELETE CASCADE); the password must be confirmed."""
     if not password_matches(user, password):
         raise NotAllowed("the password is wrong; nothing was deleted")
-    from boo_cli.services.audit_trail import forget_account
-
-    forget_account(session, user)  # its own history goes by cascade; what others noted of it, here
-    session.delete(user)
+    session.delete(user)  # its change history goes with it (ON DELETE CASCADE on the author)
     session.flush()
 
 

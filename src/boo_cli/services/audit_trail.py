@@ -129,15 +129,18 @@ class Change:
     column: str
     before: Any
     after: Any
-    redacted: bool  # changed, value not kept
+    redacted: bool  # changed, value not kept (a secret, or an entry older than the values)
 
 
 def changes_of(entry: AuditTrailEntry) -> list[Change]:
     """An entry's columns with their values before and after, in column order."""
     old, new = entry.old_values or {}, entry.new_values or {}
     secret = REDACTED.get(entry.table_name, frozenset())
+    # No values at all: an entry from before revision 0017 (or of secret columns only), so no
+    # column's value was kept, not "it was empty".
+    unkept = entry.old_values is None and entry.new_values is None
     return [
-        Change(column, old.get(column), new.get(column), column in secret)
+        Change(column, old.get(column), new.get(column), unkept or column in secret)
         for column in entry.changed_columns or []
     ]
 
@@ -184,13 +187,3 @@ def _row_clause(ref: str):
     from boo_cli.services.lookup import id_clause
 
     return id_clause(AuditTrailEntry.row_id, ref, noun="record", field="--record")
-
-
-def forget_account(session: Session, user: User) -> None:
-    """Before an account is erased: the entries others wrote about it (an account added for them by
-    another user holds their email and name) go too; the user's own go with them by cascade."""
-    session.execute(
-        sa.delete(AuditTrailEntry).where(
-            AuditTrailEntry.table_name == "users", AuditTrailEntry.row_id == user.id
-        )
-    )

@@ -419,11 +419,15 @@ def logs(
     page: Page | None = None,
 ) -> Paged:
     """A page of the executions of the user's tasks, newest first, each with its task."""
-    query = (
-        select(TaskExecution, AutomationTask)
-        .join(AutomationTask, AutomationTask.id == TaskExecution.automation_task_id)
-        .where(*task_scope(user))
+    from boo_cli.db import in_written_order
+
+    # Runs first, in the order of their time index: the first page reads about 30 of them.
+    joined = in_written_order(
+        TaskExecution.__table__,
+        AutomationTask.__table__,
+        AutomationTask.id == TaskExecution.automation_task_id,
     )
+    query = select(TaskExecution, AutomationTask).select_from(joined).where(*task_scope(user))
     if task is not None:
         query = query.where(TaskExecution.automation_task_id == task.id)
     if failed_only:

@@ -422,11 +422,15 @@ def find_milestones_by_business(
 
 def _milestones_query(user, columns, strategy, profile, overdue_on, limit):
     columns = columns if isinstance(columns, tuple) else (columns,)
-    query = (
-        select(*columns)
-        .join(GrowthStrategy, GrowthStrategy.id == StrategyMilestone.growth_strategy_id)
-        .where(*strategy_scope(user, profile))
+    from boo_cli.db import in_written_order
+
+    # Milestones first, in the order of their date index: the first page reads about 30 of them.
+    joined = in_written_order(
+        StrategyMilestone.__table__,
+        GrowthStrategy.__table__,
+        GrowthStrategy.id == StrategyMilestone.growth_strategy_id,
     )
+    query = select(*columns).select_from(joined).where(*strategy_scope(user, profile))
     if strategy is not None:
         query = query.where(StrategyMilestone.growth_strategy_id == strategy.id)
     if overdue_on is not None:

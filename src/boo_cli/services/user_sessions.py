@@ -97,27 +97,42 @@ def user_for(session: Session, token: str | None, now: datetime) -> User:
 
 
 def touch(session: Session, row: UserSession, now: datetime) -> None:
-    """Note the use and push the expiry on, when the last note is older than TOUCH_EVERY. A writing
-    command notes it in its own transaction; a read notes it in a short one of its own, and a read
-    that cannot write (a busy or read-only database) just leaves the note for later."""
+    """Note the use and push the expiry on, when the last note is older than TOUCH_EVERY.
+
+    The note never waits and never holds a lock for the command: on PostgreSQL it is a short
+    transaction of its own that skips the row if another holds it (FOR UPDATE SKIP LOCKED); on
+    SQLite a writing command notes it under the write lock it already holds, and a read tries once
+    with no busy wait. A note that cannot be written now (a busy or read-only database) waits for a
+    later command; the command goes on."""
     if row.last_used_at is not None and now - row.last_used_at < TOUCH_EVERY:
         return
-    change = (
-        sa.update(UserSession)
-        .where(UserSession.id == row.id)
-        .values(last_used_at=now, expires_at=now + LIFETIME)
-    )
-    if not session.info.get("read_only"):
-        session.execute(change)
+    table = UserSession.__table__
+    values = {"last_used_at": now, "expires_at": now + LIFETIME}
+    engine = session.info.get("engine")
+    if engine is None:
         return
-    from boo_cli import db
-
     try:
-        with db.new_session(session.info.get("engine") or session.get_bind()) as writer, writer.begin():
-            db.set_actor(writer, row.user_id)
-            writer.execute(change)
+        if engine.dialect.name != "sqlite":
+            free = select(table.c.id).where(table.c.id == row.id).with_for_update(skip_locked=True)
+            with engine.connect() as conn, conn.begin():
+                conn.execute(sa.select(sa.func.set_config("boo.user_id", str(row.user_id), True)))
+                conn.execute(sa.update(table).where(table.c.id.in_(free.scalar_subquery())).values(values))
+            return
+        change = sa.update(table).where(table.c.id == row.id).values(values)
+        if not session.info.get("read_only"):
+            session.execute(change)
+            return
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection  # outside SQLAlchemy's transaction, which begins below
+            waits = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+            raw.execute("PRAGMA busy_timeout = 0")
+            try:
+                with conn.begin():
+                    conn.execute(change)
+            finally:
+                raw.execute(f"PRAGMA busy_timeout = {int(waits)}")
     except sa.exc.SQLAlchemyError:
-        pass  # the note is a convenience; the read goes on
+        pass  # the note is a convenience; the command goes on
 
 
 def sessions_page(session: Session, user: User, page: Page, now: datetime) -> Paged[UserSession]:
@@ -137,9 +152,15 @@ def end(session: Session, token: str | None) -> bool:
     return _drop(session, select(UserSession).where(UserSession.token_hash == token_hash(token))) > 0
 
 
-def end_all(session: Session, user: User) -> int:
-    """End every session of the user, on every machine; returns how many there were."""
-    return _drop(session, select(UserSession).where(UserSession.user_id == user.id))
+def end_all(session: Session, user: User, now: datetime) -> int:
+    """End every session of the user, on every machine; returns how many were live."""
+    live = session.exec(
+        select(sa.func.count())
+        .select_from(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.expires_at > now)
+    ).one()
+    _drop(session, select(UserSession).where(UserSession.user_id == user.id))
+    return live
 
 
 def _drop(session: Session, query) -> int:
