@@ -168,19 +168,19 @@ def history(
 
 def get_entry(session: Session, user: User, ref: str) -> AuditTrailEntry:
     """One of the user's history entries, by its full id or a unique id prefix (4+ characters)."""
-    from boo_cli.errors import Ambiguous, NotFound
-    from boo_cli.services.lookup import id_clause
+    from boo_cli.services.lookup import id_clause, only_match
 
     hint = "'boo history' lists changes with their ids."
     clause = id_clause(AuditTrailEntry.id, ref, noun="change", field="ID", hint=hint)
     query = select(AuditTrailEntry).where(AuditTrailEntry.user_id == user.id, clause).limit(11)
-    matches = list(session.exec(query))
-    if not matches:
-        raise NotFound(f"no change with the id {ref.strip()!r}", hint=hint)
-    if len(matches) > 1:
-        shown = "; ".join(f"{str(e.id)[:8]} ({e.table_name})" for e in matches[:10])
-        raise Ambiguous(f"{ref.strip()!r} matches several changes: {shown}", hint="Use a longer id prefix.")
-    return matches[0]
+    return only_match(
+        list(session.exec(query)),
+        ref,
+        noun="change",
+        plural="changes",
+        label=lambda e: f"{str(e.id)[:8]} ({e.table_name})",
+        hint=hint,
+    )
 
 
 def _row_clause(ref: str):

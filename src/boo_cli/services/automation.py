@@ -20,7 +20,7 @@ from boo_cli.automation.triggers import (
     parse_duration,
     parse_every,
 )
-from boo_cli.errors import Ambiguous, Conflict, Invalid, NotFound
+from boo_cli.errors import Conflict, Invalid, NotFound
 from boo_cli.models import AutomationTask, BusinessProfile, TaskExecution, TaskRetry, User
 from boo_cli.models.enums import ExecutionStatus
 from boo_cli.services import validation
@@ -445,29 +445,24 @@ def logs(
 
 def get_run(session: Session, user: User, ref: str) -> tuple[TaskExecution, AutomationTask]:
     """One run of the user's tasks, named by its full id or a unique id prefix (4+ characters)."""
-    from boo_cli.services.lookup import id_clause
+    from boo_cli.services.lookup import id_clause, only_match
 
-    ref = (ref or "").strip()
-    clause = id_clause(
-        TaskExecution.id,
-        ref,
-        noun="run",
-        field="--run",
-        hint="'boo automate logs' lists runs with their ids.",
-    )
+    hint = "'boo automate logs' lists runs with their ids."
+    clause = id_clause(TaskExecution.id, ref, noun="run", field="--run", hint=hint)
     query = (
         select(TaskExecution, AutomationTask)
         .join(AutomationTask, AutomationTask.id == TaskExecution.automation_task_id)
         .where(*task_scope(user), clause)
         .limit(11)
     )
-    matches = [(e, t) for e, t in session.exec(query)]
-    if not matches:
-        raise NotFound(f"no run with the id {ref!r}", hint="'boo automate logs' lists runs with their ids.")
-    if len(matches) > 1:
-        shown = "; ".join(f"{str(e.id)[:8]} ({t.task_name})" for e, t in matches[:10])
-        raise Ambiguous(f"{ref!r} matches several runs: {shown}", hint="Use a longer id prefix.")
-    return matches[0]
+    return only_match(
+        [(e, t) for e, t in session.exec(query)],
+        ref,
+        noun="run",
+        plural="runs",
+        label=lambda pair: f"{str(pair[0].id)[:8]} ({pair[1].task_name})",
+        hint=hint,
+    )
 
 
 def describe_trigger(task: AutomationTask) -> str:

@@ -32,6 +32,18 @@ def id_clause(column: Any, ref: str | None, *, noun: str, field: str, hint: str 
         return uuid_prefix_clause(column, ref)
 
 
+def only_match(matches: list[T], ref: str, *, noun: str, plural: str, label: Any, hint: str) -> T:
+    """The one record an id or id prefix found (matches: up to 11 of them); NotFound when none,
+    Ambiguous naming up to ten (their 8-character id and label(record)) when several."""
+    ref = (ref or "").strip()
+    if not matches:
+        raise NotFound(f"no {noun} with the id {ref!r}", hint=hint)
+    if len(matches) > 1:
+        shown = "; ".join(label(m) for m in matches[:10])
+        raise Ambiguous(f"{ref!r} matches several {plural}: {shown}", hint="Use a longer id prefix.")
+    return matches[0]
+
+
 def is_full_id(ref: str | None) -> bool:
     """Whether ref is a whole UUID (which names a row wherever the user owns it)."""
     try:
