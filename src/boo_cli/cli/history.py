@@ -9,7 +9,7 @@ import typer
 
 from boo_cli.cli.context import app_context
 from boo_cli.cli.options import JsonOption
-from boo_cli.cli.output import Column, emit_rows, emit_table
+from boo_cli.cli.output import Column, emit_rows, emit_table, print_json
 from boo_cli.cli.paging import AllOption, LimitOption, OffsetOption
 
 app = typer.Typer(
@@ -117,9 +117,10 @@ def show(
     with ctx.session(write=False) as session:
         entry = audit_trail.get_entry(session, acting_user(session), ref)
         if ctx.json:
-            emit_table([], [], json_data=entry_json(entry))
+            print_json(entry_json(entry))
             return
-        verb = VERBS.get(display(entry.action), display(entry.action))
+        action = display(entry.action)
+        verb = VERBS.get(action, action)
         emit_table(
             audit_trail.changes_of(entry),
             [

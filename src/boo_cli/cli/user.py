@@ -210,12 +210,12 @@ def passwd(
     with ctx.session() as session:
         user = acting_user(session)
         accounts.change_password(session, user, current=current, new=new)
-        token = logins.remembered_login(url)
-        here = user_sessions.find(session, token, now_utc())
-        ended = user_sessions.end_all(session, user, now_utc())
+        now = now_utc()
+        here = user_sessions.find(session, logins.remembered_login(url), now)
+        ended = user_sessions.end_all(session, user, now)
         # Every login ends, this machine's too; a machine logged in as this user gets a new one.
         stays = here is not None and here[0].id == user.id
-        fresh = user_sessions.open_session(session, user, now_utc())[0] if stays else None
+        fresh = user_sessions.open_session(session, user, now)[0] if stays else None
     if fresh:
         logins.remember_login(url, fresh)
     others = ended - (1 if fresh else 0)
@@ -339,7 +339,7 @@ def sessions(
             found,
             [
                 Column("current", lambda r: "*" if r.token_hash == mine else "", marker=True),
-                Column("id", lambda r: user_sessions.id_prefix(r)),
+                Column("id", lambda r: str(r.id)[:8], style="dim"),
                 Column("host", lambda r: r.host),
                 Column("logged in", lambda r: r.created_at),
                 Column("last used", lambda r: r.last_used_at),

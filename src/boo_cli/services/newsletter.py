@@ -13,7 +13,7 @@ from boo_cli.errors import Conflict, Invalid, NotFound
 from boo_cli.models import NewsletterSubscription, ResourceDownload, User
 from boo_cli.models.enums import NewsletterFrequency
 from boo_cli.services import validation
-from boo_cli.services.paging import Page, Paged
+from boo_cli.services.paging import Page, Paged, fetch
 from boo_cli.services.resources import TOPICS, Library, Resource
 
 PERIOD_DAYS = {NewsletterFrequency.DAILY: 1, NewsletterFrequency.WEEKLY: 7, NewsletterFrequency.MONTHLY: 31}
@@ -39,8 +39,6 @@ def record_download(session: Session, user: User, resource: Resource, path: Path
 
 def downloads(session: Session, user: User, page: Page) -> Paged[ResourceDownload]:
     """The user's downloads, newest first, one page (an index on user and time serves it)."""
-    from boo_cli.services.paging import fetch
-
     query = (
         select(ResourceDownload)
         .where(ResourceDownload.user_id == user.id)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 import socket
-import uuid
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -170,7 +169,3 @@ def _drop(session: Session, query) -> int:
         session.delete(row)
     session.flush()
     return len(rows)
-
-
-def id_prefix(row: UserSession) -> str:
-    return uuid.UUID(str(row.id)).hex[:8]
